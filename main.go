@@ -1,0 +1,27 @@
+// Backdrop paints new backgrounds behind product shots through the
+// add-background service, in a window or from the terminal.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"backdrop/internal/cli"
+	"backdrop/ui"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "generate":
+			os.Exit(cli.Generate(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
+		case "serve":
+			os.Exit(cli.Serve(ctx, os.Args[2:], os.Stdout, os.Stderr))
+		}
+	}
+	os.Exit(ui.Main(os.Args[1:], os.Getenv))
+}
