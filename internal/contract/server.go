@@ -1,6 +1,7 @@
 // Package contract is an in-process implementation of the add-background
-// service's HTTP contract (see /work/shared/spec): the API client's tests run
-// against it, `backdrop serve` serves it, and the app can use it offline.
+// service's HTTP contract (the vendor's page and api-contract.md): the API
+// client's tests run against it, `backdrop serve` serves it, and the app can
+// use it offline.
 // Knobs (Options) make it answer every way the real service is known to.
 package contract
 

@@ -1,0 +1,46 @@
+// Package offline runs the contract server inside the app, on a loopback
+// port, so that with no API token the whole flow works on the built-in
+// engine through exactly the same client code as the real service.
+package offline
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"time"
+
+	"backdrop/internal/contract"
+)
+
+// Label is how the window names this engine.
+const Label = "Offline engine — studio backdrops, no AI"
+
+// Server is a running in-process contract server.
+type Server struct {
+	URL   string
+	Token string
+	http  *http.Server
+	srv   *contract.Server
+}
+
+// Start listens on a free loopback port.
+func Start(painter contract.Painter) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	s := &Server{URL: "http://" + ln.Addr().String(), Token: "offline-" + hex.EncodeToString(b)}
+	s.srv = contract.New(contract.WithToken(s.Token), contract.WithPainter(painter), contract.WithTaskTimeout(2*time.Minute))
+	s.http = &http.Server{Handler: s.srv, ReadHeaderTimeout: 10 * time.Second}
+	go s.http.Serve(ln)
+	return s, nil
+}
+
+// Close stops the server and its running work.
+func (s *Server) Close() {
+	s.http.Close()
+	s.srv.Close()
+}

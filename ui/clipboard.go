@@ -1,0 +1,5 @@
+package ui
+
+import "backdrop/ui/sysclip"
+
+func newClipboard() ImageClipboard { return sysclip.Clipboard{} }

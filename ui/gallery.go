@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"backdrop/internal/imagefile"
+	"backdrop/internal/job"
+)
+
+// gallery shows the original and the variants as large tiles, each with
+// its actions.
+type gallery struct {
+	w       *Window
+	content *fyne.Container
+	grid    *fyne.Container
+	empty   fyne.CanvasObject
+	tiles   []*tile // tiles[0] is the original
+}
+
+func newGallery(w *Window) *gallery {
+	g := &gallery{w: w}
+	g.grid = container.New(&tileGrid{})
+	icon := widget.NewIcon(theme.MediaPhotoIcon())
+	g.empty = container.NewCenter(container.NewVBox(
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)),
+		widget.NewLabelWithStyle("Your variants appear here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("Load a product shot, write a prompt and press Generate (Ctrl+Enter).", fyne.TextAlignCenter, fyne.TextStyle{}),
+	))
+	g.content = container.NewStack(g.empty, container.NewPadded(g.grid))
+	return g
+}
+
+// setOriginal shows the source as the first tile (nil removes it).
+func (g *gallery) setOriginal(img image.Image) {
+	g.tiles = nil
+	g.w.results = nil
+	g.w.selected = 0
+	if img != nil {
+		g.tiles = append(g.tiles, newTile(g.w, 0, "Original", img, nil))
+	}
+	g.relayout()
+}
+
+// setResults shows the variants after the original.
+func (g *gallery) setResults(results []job.Image) {
+	var kept []*tile
+	if len(g.tiles) > 0 && g.tiles[0].result == nil {
+		kept = g.tiles[:1] // the original stays first
+	}
+	g.tiles = kept
+	for i := range results {
+		r := &results[i]
+		g.tiles = append(g.tiles, newTile(g.w, r.Index, fmt.Sprintf("Variant %d", r.Index), imagefile.Shrink(r.Image, imagefile.PreviewSide), r))
+	}
+	g.relayout()
+}
+
+func (g *gallery) relayout() {
+	objs := make([]fyne.CanvasObject, len(g.tiles))
+	for i, t := range g.tiles {
+		objs[i] = t.content
+	}
+	g.grid.Objects = objs
+	g.grid.Refresh()
+	if len(g.tiles) == 0 {
+		g.empty.Show()
+	} else {
+		g.empty.Hide()
+	}
+}
+
+// markSelected outlines the selected variant's tile.
+func (g *gallery) markSelected(variant int) {
+	for _, t := range g.tiles {
+		t.setSelected(t.result != nil && t.result.Index == variant)
+	}
+}
+
+// tile is one image of the gallery.
+type tile struct {
+	content fyne.CanvasObject
+	frame   *canvas.Rectangle
+	result  *job.Image // nil for the original
+}
+
+func newTile(w *Window, variant int, title string, img image.Image, result *job.Image) *tile {
+	t := &tile{result: result}
+	t.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	t.frame.CornerRadius = theme.InputRadiusSize()
+	t.frame.StrokeWidth = 2
+	t.frame.StrokeColor = theme.Color(theme.ColorNameInputBackground)
+	pic := canvas.NewImageFromImage(img)
+	pic.FillMode = canvas.ImageFillContain
+	pic.ScaleMode = canvas.ImageScaleSmooth
+	wpx, hpx := imageSize(img)
+	if result != nil && result.Image != nil {
+		wpx, hpx = imageSize(result.Image)
+	} else if w.shot != nil {
+		wpx, hpx = w.shot.Width, w.shot.Height
+	}
+	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	size := widget.NewLabel(fmt.Sprintf("%d × %d", wpx, hpx))
+	size.Importance = widget.LowImportance
+	var actions fyne.CanvasObject = layoutSpacer()
+	if result != nil {
+		tap := newTapArea(func() { w.selectVariant(variant) })
+		picture := container.NewStack(framed(img, pic), tap)
+		bar := container.NewHBox(
+			w.iconButton(theme.DocumentSaveIcon(), fmt.Sprintf("Save variant %d as PNG or JPEG…", variant), func() { w.saveAs(*result) }),
+			w.iconButton(theme.ContentCopyIcon(), fmt.Sprintf("Copy variant %d to the clipboard", variant), func() { w.copyImage(*result) }),
+			w.iconButton(theme.VisibilityIcon(), fmt.Sprintf("Open variant %d in the system viewer", variant), func() { w.openInViewer(*result) }),
+			w.iconButton(theme.ViewRestoreIcon(), fmt.Sprintf("Compare variant %d with the original", variant), func() { w.compareWith(variant) }),
+		)
+		actions = bar
+		t.content = t.assemble(picture, name, size, actions)
+		return t
+	}
+	t.content = t.assemble(framed(img, pic), name, size, actions)
+	return t
+}
+
+func (t *tile) assemble(picture fyne.CanvasObject, name, size fyne.CanvasObject, actions fyne.CanvasObject) fyne.CanvasObject {
+	caption := container.NewBorder(nil, nil, container.NewHBox(name, size), actions)
+	inner := container.NewBorder(nil, caption, nil, nil, container.NewPadded(picture))
+	return container.NewStack(t.frame, container.NewPadded(inner))
+}
+
+func (t *tile) setSelected(on bool) {
+	if on {
+		t.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	} else {
+		t.frame.StrokeColor = theme.Color(theme.ColorNameInputBackground)
+	}
+	t.frame.Refresh()
+}
+
+func (w *Window) iconButton(icon fyne.Resource, tip string, tapped func()) *tipButton {
+	b := w.tipButton("", icon, tip, tapped)
+	b.Importance = widget.LowImportance
+	return b
+}
+
+// framed shows pic over a checkerboard of exactly its size.
+func framed(img image.Image, pic *canvas.Image) fyne.CanvasObject {
+	w, h := imageSize(img)
+	return container.New(&aspectFit{float32(w), float32(h)}, newChecker(), pic)
+}
+
+func layoutSpacer() fyne.CanvasObject { return canvas.NewRectangle(nil) }
+
+// tileGrid lays tiles out in the number of columns that makes them
+// largest for the space they have, keeping roughly square cells.
+type tileGrid struct{}
+
+func (g *tileGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	n := len(objs)
+	if n == 0 {
+		return
+	}
+	cols := bestColumns(n, size)
+	rows := (n + cols - 1) / cols
+	pad := theme.Padding() * 2
+	cw := (size.Width - pad*float32(cols-1)) / float32(cols)
+	ch := (size.Height - pad*float32(rows-1)) / float32(rows)
+	for i, o := range objs {
+		r, c := i/cols, i%cols
+		o.Move(fyne.NewPos(float32(c)*(cw+pad), float32(r)*(ch+pad)))
+		o.Resize(fyne.NewSize(cw, ch))
+	}
+}
+
+func (g *tileGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(200, 200)
+}
+
+// bestColumns picks the column count that gives the biggest square-ish
+// image per tile.
+func bestColumns(n int, size fyne.Size) int {
+	best, bestSide := 1, float32(0)
+	for cols := 1; cols <= n; cols++ {
+		rows := (n + cols - 1) / cols
+		side := float32(math.Min(float64(size.Width/float32(cols)), float64(size.Height/float32(rows))))
+		if side > bestSide {
+			best, bestSide = cols, side
+		}
+	}
+	return best
+}

@@ -1,0 +1,14 @@
+//go:build !cgo
+
+package nativedialog
+
+import "errors"
+
+// Available reports whether native dialogs were built in.
+const Available = false
+
+var errNone = errors.New("native dialogs need a cgo build")
+
+func OpenImage() (string, error)                 { return "", errNone }
+func SaveImage(suggested string) (string, error) { return "", errNone }
+func ChooseFolder(start string) (string, error)  { return "", errNone }
