@@ -4,7 +4,7 @@
 BINARY := backdrop
 export LANG ?= en_US.UTF-8
 
-.PHONY: run build test deps fmt-check vet screenshots bench clean
+.PHONY: run build test deps fmt-check vet screenshots clean
 
 run: deps
 	go run .
@@ -25,8 +25,9 @@ fmt-check:
 vet:
 	go vet ./...
 
-bench: deps
-	./bench/run.sh
-
 clean:
 	rm -f $(BINARY)
+
+# Renders the main states of the window into docs/ (the README shows them).
+screenshots: deps
+	BACKDROP_SCREENSHOTS=$(CURDIR)/docs go test ./ui -run '^TestScreens$$' -count=1

@@ -72,7 +72,7 @@ func nextStepForState(s api.State) string {
 // showError shows a failure in a dialog.
 func (w *Window) showError(err error) {
 	f := w.explain(err)
-	detail := widget.NewLabel(f.detail)
+	detail := widget.NewLabel(capitalise(f.detail))
 	detail.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(detail)
 	if f.next != "" {
@@ -92,4 +92,12 @@ func (w *Window) showError(err error) {
 	}
 	d.Resize(fyne.NewSize(480, 0))
 	d.Show()
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }

@@ -51,6 +51,7 @@ type harness struct {
 	url     string
 	out     string
 	events  chan string
+	calls   chan func() // UI work handed over by goroutines, run by expect
 	dialogs *fakeDialogs
 	clip    *fakeClipboard
 	opener  *fakeOpener
@@ -59,7 +60,7 @@ type harness struct {
 
 func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harness {
 	t.Helper()
-	h := &harness{t: t, events: make(chan string, 16), dialogs: &fakeDialogs{}, clip: &fakeClipboard{}, opener: &fakeOpener{}}
+	h := &harness{t: t, events: make(chan string, 16), calls: make(chan func(), 64), dialogs: &fakeDialogs{}, clip: &fakeClipboard{}, opener: &fakeOpener{}}
 	h.srv = contract.New(append([]contract.Option{contract.WithToken(testToken)}, opts...)...)
 	hs := httptest.NewServer(h.srv)
 	h.url = hs.URL
@@ -93,24 +94,30 @@ func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harn
 		Clipboard: h.clip,
 		Opener:    h.opener,
 		CacheDir:  cache,
-	}, start, h.events)
-	h.w.win.Resize(fyne.NewSize(1280, 820))
+	}, start, func(f func()) { h.calls <- f }, h.events)
 	if start.File != "" {
 		h.expect("loaded")
 	}
 	return h
 }
 
-// expect waits for the window to report background work ending.
+// expect runs the UI work that goroutines hand over, as Fyne's main
+// loop would, until the window reports want.
 func (h *harness) expect(want string) {
 	h.t.Helper()
-	select {
-	case got := <-h.events:
-		if got != want {
-			h.t.Fatalf("window reported %q, want %q", got, want)
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case f := <-h.calls:
+			f()
+		case got := <-h.events:
+			if got != want {
+				h.t.Fatalf("window reported %q, want %q", got, want)
+			}
+			return
+		case <-timeout:
+			h.t.Fatalf("window never reported %q", want)
 		}
-	case <-time.After(20 * time.Second):
-		h.t.Fatalf("window never reported %q", want)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -154,7 +155,7 @@ func framed(img image.Image, pic *canvas.Image) fyne.CanvasObject {
 	return container.New(&aspectFit{float32(w), float32(h)}, newChecker(), pic)
 }
 
-func layoutSpacer() fyne.CanvasObject { return canvas.NewRectangle(nil) }
+func layoutSpacer() fyne.CanvasObject { return canvas.NewRectangle(color.Transparent) }
 
 // tileGrid lays tiles out in the number of columns that makes them
 // largest for the space they have, keeping roughly square cells.

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 
-	"fyne.io/fyne/v2"
-
 	"backdrop/api"
 	"backdrop/internal/job"
 )
 
 // startRun checks the inputs and runs a generation in a goroutine; only
-// fyne.Do touches widgets from there.
+// w.ui (fyne.Do) touches widgets from there.
 func (w *Window) startRun() {
 	if w.cancel != nil || w.backend == nil {
 		return
@@ -36,9 +34,9 @@ func (w *Window) startRun() {
 	backend := w.backend
 	go func() {
 		res, err := backend.Generate(ctx, req, func(p job.Progress) {
-			fyne.Do(func() { w.showProgress(p) })
+			w.ui(func() { w.showProgress(p) })
 		})
-		fyne.Do(func() { w.finishRun(ctx, res, err) })
+		w.ui(func() { w.finishRun(ctx, res, err) })
 	}()
 }
 

@@ -94,7 +94,7 @@ func (w *Window) saveToFolder(images []job.Image) {
 			}
 			saved = append(saved, filepath.Base(path))
 		}
-		fyne.Do(func() {
+		w.ui(func() {
 			if failed != nil {
 				w.showError(fmt.Errorf("saving into %s failed: %w", dir, failed))
 				w.notify("save-failed")
@@ -122,7 +122,7 @@ func (w *Window) saveAs(r job.Image) {
 			if err == nil {
 				final, err = output.WriteFile(filepath.Dir(path), filepath.Base(path), bytes.NewReader(data))
 			}
-			fyne.Do(func() {
+			w.ui(func() {
 				if err != nil {
 					w.showError(fmt.Errorf("saving %s failed: %w", filepath.Base(path), err))
 					return
@@ -140,7 +140,7 @@ func (w *Window) copyImage(r job.Image) {
 		if err == nil {
 			err = w.deps.Clipboard.WriteImage(data)
 		}
-		fyne.Do(func() {
+		w.ui(func() {
 			if err != nil {
 				w.showError(fmt.Errorf("copying failed: %w", err))
 				return

@@ -23,6 +23,7 @@ func newRunPanel(w *Window) *runPanel {
 	p.cancel = w.tipButton("Cancel", theme.CancelIcon(), "Stop the generation (Esc)", w.cancelRun)
 	p.cancel.Disable()
 	p.progress = widget.NewProgressBar()
+	p.progress.TextFormatter = func() string { return "" } // the status line says it in words
 	p.progress.Hide()
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord

@@ -19,7 +19,7 @@ func (w *Window) loadFile(path string) {
 	w.loading++
 	go func() {
 		shot, err := imagefile.Load(path)
-		fyne.Do(func() {
+		w.ui(func() {
 			w.loading--
 			defer w.startPendingRun()
 			if err != nil {
@@ -113,7 +113,7 @@ func (w *Window) pasteImage() {
 		if err == nil {
 			err = os.WriteFile(path, data, 0o644)
 		}
-		fyne.Do(func() {
+		w.ui(func() {
 			if err != nil {
 				w.source.refuse("The pasted image could not be kept: " + err.Error())
 				return

@@ -81,6 +81,7 @@ func (p *sourcePanel) showShot(s *imagefile.Shot) {
 	p.info.SetText(fmt.Sprintf("%s · %d × %d px · %s", s.Name, s.Width, s.Height, imagefile.HumanSize(s.Bytes)))
 	p.info.Show()
 	p.problem.Hide()
+	p.content.Refresh() // re-lay out around the shown label
 }
 
 // clearShot empties the drop zone (a URL is used instead, or nothing).
@@ -90,12 +91,17 @@ func (p *sourcePanel) clearShot() {
 	p.checker.Hide()
 	p.hint.Show()
 	p.info.Hide()
+	p.content.Refresh()
 }
 
 // refuse says why a file was not taken.
 func (p *sourcePanel) refuse(msg string) {
 	p.problem.SetText(msg)
 	p.problem.Show()
+	p.content.Refresh()
 }
 
-func (p *sourcePanel) clearProblem() { p.problem.Hide() }
+func (p *sourcePanel) clearProblem() {
+	p.problem.Hide()
+	p.content.Refresh()
+}

@@ -55,6 +55,9 @@ type Window struct {
 	engine   *widget.Label
 	hints    *hintBar
 
+	// ui runs a function on the UI thread: fyne.Do, or in tests a queue
+	// the test goroutine drains, so widgets are touched by one goroutine.
+	ui     func(func())
 	events chan<- string // tests only: told when background work ends
 }
 
@@ -68,11 +71,11 @@ func (w *Window) notify(ev string) {
 
 // New builds the window for app a. Nothing is shown until ShowAndRun.
 func New(a fyne.App, deps Deps, start StartOptions) *Window {
-	return newWindow(a, deps, start, nil)
+	return newWindow(a, deps, start, fyne.Do, nil)
 }
 
-func newWindow(a fyne.App, deps Deps, start StartOptions, events chan<- string) *Window {
-	w := &Window{app: a, deps: deps, start: start, events: events}
+func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), events chan<- string) *Window {
+	w := &Window{app: a, deps: deps, start: start, ui: ui, events: events}
 	w.win = a.NewWindow("Backdrop")
 	if fd, ok := deps.Dialogs.(*fileDialogs); ok {
 		fd.win = w.win // for the fallback dialogs
@@ -91,10 +94,10 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, events chan<- string) 
 			w.backend.Close()
 		}
 	})
+	w.win.Canvas().Focus(w.prompt.entry)
 	if start.File != "" {
 		w.loadFile(start.File)
 	}
-	w.win.Canvas().Focus(w.prompt.entry)
 	return w
 }
 

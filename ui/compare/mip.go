@@ -53,7 +53,9 @@ func toRGBA(img image.Image) *image.RGBA {
 	}
 	b := img.Bounds()
 	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
+	inStrips(rgba.Rect, func(strip image.Rectangle) {
+		draw.Draw(rgba, strip, img, b.Min.Add(strip.Min), draw.Src)
+	})
 	return rgba
 }
 
@@ -62,7 +64,14 @@ func toRGBA(img image.Image) *image.RGBA {
 func halve(src *image.RGBA) *image.RGBA {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	dst := image.NewRGBA(image.Rect(0, 0, (sw+1)/2, (sh+1)/2))
-	for y := 0; y < dst.Rect.Dy(); y++ {
+	inStrips(dst.Rect, func(strip image.Rectangle) { halveRows(dst, src, strip.Min.Y, strip.Max.Y) })
+	return dst
+}
+
+// halveRows fills rows y0 to y1 of dst, half the size of src.
+func halveRows(dst, src *image.RGBA, y0, y1 int) {
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	for y := y0; y < y1; y++ {
 		r0 := src.Pix[(2*y)*src.Stride:]
 		r1 := r0
 		if 2*y+1 < sh {
@@ -81,5 +90,4 @@ func halve(src *image.RGBA) *image.RGBA {
 			}
 		}
 	}
-	return dst
 }

@@ -4,7 +4,6 @@ import (
 	"image"
 	"image/color"
 	"testing"
-	"time"
 )
 
 func solid(w, h int, c color.Color) *image.NRGBA {
@@ -87,32 +86,6 @@ func TestTransparentShowsChecker(t *testing.T) {
 }
 
 // Showing a 4096² image fitted in a 1000x700 pane must stay interactive.
-func TestFitRenderOfLargeImageIsFast(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timing is meaningless in short or race runs")
-	}
-	big := image.NewRGBA(image.Rect(0, 0, 4096, 4096))
-	for i := range big.Pix {
-		big.Pix[i] = uint8(i * 7)
-	}
-	m := newMipChain(big)
-	s := newViewState()
-	s.setRef(m.size)
-	s.setViewport(vec{1000, 700})
-	dst := image.NewRGBA(image.Rect(0, 0, 1000, 700))
-	best := time.Hour
-	for range 5 {
-		start := time.Now()
-		fillColour(dst, color.Gray{0x80})
-		drawItem(dst, m, &s, vec{1000, 700})
-		best = min(best, time.Since(start))
-	}
-	t.Logf("fit render of 4096² in 1000x700: %v", best)
-	if best > 30*time.Millisecond {
-		t.Errorf("render took %v, want < 30ms", best)
-	}
-}
-
 func BenchmarkRender(b *testing.B) {
 	big := image.NewRGBA(image.Rect(0, 0, 4096, 4096))
 	m := newMipChain(big)

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"backdrop/internal/contract"
+	"backdrop/internal/job"
+	"backdrop/ui/compare"
+)
+
+// TestScreens renders the main states and compares them with the masters
+// in testdata/screens (made with Fyne v2.8.1). With BACKDROP_SCREENSHOTS=DIR
+// it also writes them to DIR, which is how `make screenshots` fills docs/.
+func TestScreens(t *testing.T) {
+	shotDir := t.TempDir()
+	shot := writeProductShot(t, shotDir, "teal mug.png")
+	states := []struct {
+		name  string
+		start StartOptions
+		opts  []contract.Option
+		setup func(h *harness)
+	}{
+		{"empty", StartOptions{}, nil, func(h *harness) {}},
+		{"ready", StartOptions{File: shot}, nil, func(h *harness) {
+			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
+		}},
+		{"running", StartOptions{File: shot}, nil, func(h *harness) {
+			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
+			h.w.cancel = func() {}
+			h.w.run.running(true)
+			h.w.showProgress(job.Progress{Stage: job.Processing, Percent: 40})
+		}},
+		{"results", StartOptions{File: shot}, nil, generated},
+		{"compare", StartOptions{File: shot}, nil, func(h *harness) {
+			generated(h)
+			h.w.compareWith(2)
+		}},
+		{"split", StartOptions{File: shot}, nil, func(h *harness) {
+			generated(h)
+			h.w.compareWith(1)
+			h.w.compare.SetMode(compare.Split)
+		}},
+		{"error", StartOptions{File: shot, Token: "expired"}, nil, func(h *harness) {
+			test.Type(h.w.prompt.entry, "studio white")
+			h.w.startRun()
+			h.expect("finished")
+		}},
+	}
+	out := os.Getenv("BACKDROP_SCREENSHOTS")
+	for _, st := range states {
+		t.Run(st.name, func(t *testing.T) {
+			h := newHarness(t, st.start, st.opts...)
+			st.setup(h)
+			// The test canvas lays out only on resize (a real window does
+			// it every frame), so shake it to lay out what setup showed.
+			h.w.win.Resize(fyne.NewSize(1279, 819))
+			h.w.win.Resize(fyne.NewSize(1280, 820))
+			img := h.w.win.Canvas().Capture()
+			if out != "" {
+				savePNG(t, filepath.Join(out, "screen-"+st.name+".png"), img)
+			}
+			test.AssertImageMatches(t, "screens/"+st.name+".png", img)
+		})
+	}
+}
+
+func generated(h *harness) {
+	test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
+	h.w.variants.slider.SetValue(3)
+	h.w.startRun()
+	h.expect("finished")
+}
+
+func savePNG(t *testing.T, path string, img image.Image) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeProductShot draws a teal mug on a light grey sweep with a soft
+// shadow: a stand-in product shot for the screens.
+func writeProductShot(t *testing.T, dir, name string) string {
+	const w, h = 900, 720
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			fx, fy := float64(x), float64(y)
+			g := 236 - 18*fy/h
+			shadow := math.Exp(-math.Pow((fx-450)/230, 2)-math.Pow((fy-600)/22, 2)) * 60
+			c := [3]float64{g - shadow, g - shadow, g + 2 - shadow}
+			// body: a rounded rectangle
+			if a := roundRect(fx, fy, 300, 220, 600, 600, 40); a > 0 {
+				shade := 0.75 + 0.25*math.Cos((fx-420)/300*math.Pi)
+				c = mix(c, [3]float64{30 * shade, 150 * shade, 160 * shade}, a)
+			}
+			// handle: a ring on the right
+			d := math.Hypot(fx-610, fy-400)
+			if a := clamp01(1 - math.Abs(d-85)/22); a > 0 && fx > 590 {
+				c = mix(c, [3]float64{25, 130, 140}, math.Min(1, a*1.6))
+			}
+			img.SetNRGBA(x, y, color.NRGBA{u8(c[0]), u8(c[1]), u8(c[2]), 255})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func roundRect(x, y, x0, y0, x1, y1, r float64) float64 {
+	cx := math.Max(math.Max(x0+r-x, x-(x1-r)), 0)
+	cy := math.Max(math.Max(y0+r-y, y-(y1-r)), 0)
+	d := math.Hypot(cx, cy) - r
+	if x < x0 || x > x1 || y < y0 || y > y1 {
+		d = math.Max(d, math.Max(math.Max(x0-x, x-x1), math.Max(y0-y, y-y1)))
+	}
+	return clamp01(0.5 - d)
+}
+
+func mix(a, b [3]float64, t float64) [3]float64 {
+	return [3]float64{a[0] + (b[0]-a[0])*t, a[1] + (b[1]-a[1])*t, a[2] + (b[2]-a[2])*t}
+}
+
+func clamp01(v float64) float64 { return math.Min(math.Max(v, 0), 1) }
+func u8(v float64) uint8        { return uint8(math.Round(math.Min(math.Max(v, 0), 255))) }
