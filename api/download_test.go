@@ -115,3 +115,23 @@ func TestBaseURLWithPathPrefix(t *testing.T) {
 		t.Fatal(c.BaseURL())
 	}
 }
+
+func TestRelativeResultPathsAreResolved(t *testing.T) {
+	var hs *httptest.Server
+	hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/files/1.png" {
+			w.Write([]byte("\x89PNG\r\n\x1a\n"))
+			return
+		}
+		w.Write([]byte(`{"status":200,"data":{"task_id":"t","state":1,"image":"/files/1.png"}}`))
+	}))
+	defer hs.Close()
+	c := newClient(t, hs.URL)
+	task, err := c.GetTask(context.Background(), "t")
+	if err != nil || task.Images[0] != hs.URL+"/files/1.png" {
+		t.Fatalf("%v %v", err, task)
+	}
+	if _, err := c.Download(context.Background(), task.Images[0], io.Discard); err != nil {
+		t.Fatal(err)
+	}
+}

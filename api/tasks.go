@@ -116,5 +116,15 @@ func (c *Client) decode(ans *answer) (*Task, error) {
 		return nil, err
 	}
 	t.StateDetail, t.ErrInfo = c.redact(t.StateDetail), c.redact(t.ErrInfo)
+	for i, ref := range t.Images {
+		// A path is taken relative to the service, like a browser would;
+		// base64 data may also start with "/" (JPEG's "/9j/") but holds
+		// none of a path's dots, dashes or underscores.
+		if strings.HasPrefix(ref, "/") && strings.ContainsAny(ref, ".-_?") {
+			if u, err := c.baseURL.Parse(ref); err == nil {
+				t.Images[i] = u.String()
+			}
+		}
+	}
 	return t, nil
 }

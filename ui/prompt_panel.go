@@ -37,7 +37,9 @@ func newPromptPanel(w *Window) *promptPanel {
 	p.problem.Hide()
 	p.entry.OnChanged = func(string) { p.check(false) }
 
-	chips := container.NewGridWithColumns(3)
+	// Fixed-size cells that wrap: three a row in the usual sidebar, fewer
+	// when it is narrowed, never wider than it.
+	chips := container.NewGridWrap(fyne.NewSize(112, 34))
 	for _, pr := range presets {
 		chip := w.tipButton(pr.name, nil, pr.prompt, func() { p.set(pr.prompt) })
 		chip.Importance = widget.LowImportance

@@ -147,6 +147,10 @@ func (w *Window) connect() {
 		return
 	}
 	w.backend = b
+	w.engine.Importance = widget.MediumImportance
+	if b.Offline() {
+		w.engine.Importance = widget.WarningImportance
+	}
 	w.engine.SetText(b.Label())
 	if b.Offline() {
 		w.say("No API token: running on the built-in offline engine. Add a token in Settings (Ctrl+,) to use the service.")
