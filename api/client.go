@@ -75,7 +75,7 @@ func (c *Client) checkTokenTransport() error {
 	if c.token == "" || c.baseURL.Scheme == "https" || isLoopback(c.baseURL.Hostname()) {
 		return nil
 	}
-	return fmt.Errorf("api: refusing to send the API token over plain http to %s; use https", c.baseURL.Host)
+	return &ValidationError{"endpoint", fmt.Sprintf("refusing to send the API token over plain http to %s; use https", c.baseURL.Host)}
 }
 
 // redact removes the token from a text the service sent back, in case it

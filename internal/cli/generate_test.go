@@ -142,6 +142,7 @@ func TestGenerateExitCodes(t *testing.T) {
 		{"bad token", []string{"--image", img, "--prompt", "p", "--endpoint", good, "--token", "wrong", "--out", dir}, 1, "token was refused"},
 		{"invalid image state", []string{"--image", img, "--prompt", "p", "--endpoint", failing, "--token", token, "--out", dir}, 1, "not a valid image"},
 		{"rate limited once", []string{"--image", img, "--prompt", "p", "--sync", "--endpoint", limited, "--token", token, "--out", t.TempDir()}, 0, ""},
+		{"clear-text remote endpoint", []string{"--image", img, "--prompt", "p", "--endpoint", "http://192.0.2.1", "--token", token}, 2, "use https"},
 		{"no server", []string{"--image", img, "--prompt", "p", "--endpoint", "http://127.0.0.1:1", "--token", token}, 1, "cannot reach"},
 	}
 	for _, tc := range cases {
