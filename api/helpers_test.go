@@ -1,46 +1,17 @@
 package api_test
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"backdrop/api"
 	"backdrop/internal/contract"
+	"backdrop/internal/testshot"
 )
 
 const testToken = "sk-test-0123456789"
-
-// writePNG writes a small product shot (a dark square on white) to dir.
-func writePNG(t *testing.T, dir, name string, w, h int) string {
-	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			c := color.NRGBA{255, 255, 255, 255}
-			if x > w/4 && x < 3*w/4 && y > h/4 && y < 3*h/4 {
-				c = color.NRGBA{30, 60, 200, 255}
-			}
-			img.SetNRGBA(x, y, c)
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // startServer runs a contract server on loopback and returns it with a
 // client that polls and retries quickly.
@@ -90,4 +61,8 @@ func tasksCreated(srv *contract.Server) int {
 		}
 	}
 	return n
+}
+
+func writePNG(t *testing.T, dir, name string, w, h int) string {
+	return testshot.Write(t, dir, name, w, h)
 }

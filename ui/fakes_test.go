@@ -1,14 +1,8 @@
 package ui
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +15,7 @@ import (
 	"backdrop/api"
 	"backdrop/internal/contract"
 	"backdrop/internal/settings"
+	"backdrop/internal/testshot"
 )
 
 const testToken = "sk-ui-test"
@@ -121,28 +116,6 @@ func (h *harness) expect(want string) {
 	}
 }
 
-// writeShot writes a product shot: a red box on white.
-func writeShot(t *testing.T, dir, name string, w, h int) string {
-	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			c := color.NRGBA{250, 250, 250, 255}
-			if x > w/3 && x < 2*w/3 && y > h/4 && y < 3*h/4 {
-				c = color.NRGBA{200, 40, 50, 255}
-			}
-			img.SetNRGBA(x, y, c)
-		}
-	}
-	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // overlayTexts lists every text shown in the top overlay (a dialog).
 func overlayTexts(c fyne.Canvas) string {
 	top := c.Overlays().Top()
@@ -172,4 +145,8 @@ func overlayTexts(c fyne.Canvas) string {
 	}
 	walk(top)
 	return strings.Join(texts, "\n")
+}
+
+func writeShot(t *testing.T, dir, name string, w, h int) string {
+	return testshot.Write(t, dir, name, w, h)
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,23 +13,10 @@ import (
 	"time"
 
 	"backdrop/internal/contract"
+	"backdrop/internal/testshot"
 )
 
 const token = "sk-cli-test"
-
-func shot(t *testing.T, dir, name string) string {
-	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, 30, 20))
-	for i := range img.Pix {
-		img.Pix[i] = 255
-	}
-	img.SetNRGBA(15, 10, color.NRGBA{200, 0, 0, 255})
-	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	p := filepath.Join(dir, name)
-	os.WriteFile(p, buf.Bytes(), 0o644)
-	return p
-}
 
 func server(t *testing.T, opts ...contract.Option) (*contract.Server, string) {
 	srv := contract.New(append([]contract.Option{contract.WithToken(token)}, opts...)...)
@@ -54,7 +38,7 @@ func TestGenerateWritesEveryVariant(t *testing.T) {
 			srv, url := server(t, contract.WithShape(contract.ShapeSlots))
 			in := t.TempDir()
 			out := t.TempDir()
-			img := shot(t, in, "red shoe.png")
+			img := testshot.Write(t, in, "red shoe.png", 30, 20)
 			args := []string{"--image", img, "--prompt", "white marble", "--batch", string(rune('0' + batch)), "--out", out, "--endpoint", url, "--token", token, "--json"}
 			if sync {
 				args = append(args, "--sync")
@@ -89,7 +73,7 @@ func TestGenerateWritesEveryVariant(t *testing.T) {
 func TestGenerateNeverOverwrites(t *testing.T) {
 	_, url := server(t)
 	in, out := t.TempDir(), t.TempDir()
-	img := shot(t, in, "mug.png")
+	img := testshot.Write(t, in, "mug.png", 30, 20)
 	os.WriteFile(filepath.Join(out, "mug-bg-1.png"), []byte("keep me"), 0o644)
 	env := map[string]string{"BACKDROP_TOKEN": token, "BACKDROP_ENDPOINT": url}
 	if code, _, stderr := run(t, env, "--image", img, "--prompt", "p", "--batch", "1", "--out", out); code != 0 {
@@ -106,7 +90,7 @@ func TestGenerateNeverOverwrites(t *testing.T) {
 func TestGenerateFromURLNamesAfterTheURL(t *testing.T) {
 	_, url := server(t)
 	in, out := t.TempDir(), t.TempDir()
-	shot(t, in, "lamp.png")
+	testshot.Write(t, in, "lamp.png", 30, 20)
 	files := httptest.NewServer(fileServer(in))
 	defer files.Close()
 	code, _, stderr := run(t, nil, "--image-url", files.URL+"/lamp.png", "--prompt", "p", "--out", out, "--endpoint", url, "--token", token)
@@ -122,7 +106,7 @@ func TestGenerateFromURLNamesAfterTheURL(t *testing.T) {
 
 func TestGenerateExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	img := shot(t, dir, "a.png")
+	img := testshot.Write(t, dir, "a.png", 30, 20)
 	_, good := server(t)
 	_, limited := server(t, contract.WithRateLimit(1, time.Second))
 	_, failing := server(t, contract.WithFailState(-7, ""))

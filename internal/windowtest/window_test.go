@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -18,6 +15,7 @@ import (
 	"time"
 
 	"backdrop/internal/contract"
+	"backdrop/internal/testshot"
 )
 
 const token = "sk-window-test"
@@ -67,24 +65,6 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func writeShot(t *testing.T, path string) {
-	img := image.NewNRGBA(image.Rect(0, 0, 200, 160))
-	for y := 0; y < 160; y++ {
-		for x := 0; x < 200; x++ {
-			c := color.NRGBA{245, 245, 245, 255}
-			if x > 60 && x < 140 && y > 30 && y < 140 {
-				c = color.NRGBA{30, 90, 200, 255}
-			}
-			img.SetNRGBA(x, y, c)
-		}
-	}
-	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestKeyboardFlowInARealWindow(t *testing.T) {
 	need(t, "Xvfb", "xdotool")
 	bin := buildBinary(t)
@@ -102,8 +82,7 @@ func TestKeyboardFlowInARealWindow(t *testing.T) {
 	defer srv.Close()
 
 	dir := t.TempDir()
-	shot := filepath.Join(dir, "blue box.png")
-	writeShot(t, shot)
+	shot := testshot.Write(t, dir, "blue box.png", 200, 160)
 	out := filepath.Join(dir, "out")
 	home := filepath.Join(dir, "home")
 	for _, sub := range []string{".config", ".cache"} {
