@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"backdrop/internal/contract"
+	"backdrop/internal/engine"
 	"backdrop/internal/job"
 	"backdrop/ui/compare"
 )
@@ -57,9 +58,10 @@ func TestScreens(t *testing.T) {
 		}},
 	}
 	out := os.Getenv("BACKDROP_SCREENSHOTS")
+	painter := contract.WithPainter(engine.New()) // what users see offline
 	for _, st := range states {
 		t.Run(st.name, func(t *testing.T) {
-			h := newHarness(t, st.start, st.opts...)
+			h := newHarness(t, st.start, append(st.opts, painter)...)
 			st.setup(h)
 			// The test canvas lays out only on resize (a real window does
 			// it every frame), so shake it to lay out what setup showed.

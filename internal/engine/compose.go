@@ -1,0 +1,44 @@
+package engine
+
+import "image"
+
+// Compose paints the scene at w×h with the cut-out standing in it, and
+// returns the picture and the product's bounding box in it.
+func Compose(s Scene, m *Mask, w, h int) (*image.RGBA, image.Rectangle) {
+	c := renderScene(s, w, h)
+	pl := Place(m.Bounds, s, w, h)
+	return finishComposition(c, s, newProductLayer(m, pl), pl)
+}
+
+// finishComposition adds shadows to a rendered scene, upsamples it and lays
+// the product over it.
+func finishComposition(c *canvas, s Scene, layer *productLayer, pl Placement) (*image.RGBA, image.Rectangle) {
+	if !pl.Rect.Empty() {
+		addShadows(c, s, layer.workingAlpha(c), pl)
+	}
+	out := c.finish()
+	composite(out, layer.img)
+	return out, layer.bbox
+}
+
+// composite lays premultiplied src over dst (the "over" operator).
+func composite(dst, src *image.RGBA) {
+	r := src.Rect.Intersect(dst.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		s := src.Pix[src.PixOffset(r.Min.X, y):]
+		d := dst.Pix[dst.PixOffset(r.Min.X, y):]
+		for x := 0; x < r.Dx(); x++ {
+			a := uint32(s[4*x+3])
+			switch a {
+			case 0:
+			case 255:
+				copy(d[4*x:4*x+3], s[4*x:4*x+3])
+			default:
+				k := 255 - a
+				for ch := 0; ch < 3; ch++ {
+					d[4*x+ch] = uint8(uint32(s[4*x+ch]) + (uint32(d[4*x+ch])*k+127)/255)
+				}
+			}
+		}
+	}
+}

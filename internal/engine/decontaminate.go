@@ -1,0 +1,213 @@
+package engine
+
+import "image"
+
+// Edge matting. The hard mask is right to about a pixel; along its boundary
+// each pixel is modelled as a mix C = a·F + (1-a)·B of a nearby product
+// colour F and the nearby backdrop colour B (which already includes any
+// shadow there). Projecting C onto the segment B→F gives the coverage a,
+// and F' = (C - (1-a)·B)/a removes the old backdrop from the colour, so no
+// halo of it survives on a new background. All in sRGB 0..1, the space the
+// compositor blends in.
+
+const (
+	bandRadius   = 2 // pixels either side of the hard boundary that get matted
+	sampleRadius = 3 // window searched for F and B samples
+	// minContrast is the sRGB distance between F and B below which the
+	// projection is noise; such edges fall back to a feathered hard mask.
+	minContrast = 0.045
+)
+
+// edgeColour is a matted boundary pixel's decontaminated colour.
+type edgeColour struct {
+	i       int32
+	r, g, b uint8
+}
+
+type rgbf struct{ r, g, b float32 }
+
+func (a rgbf) sub(b rgbf) rgbf      { return rgbf{a.r - b.r, a.g - b.g, a.b - b.b} }
+func (a rgbf) dot(b rgbf) float32   { return a.r*b.r + a.g*b.g + a.b*b.b }
+func (a rgbf) dist2(b rgbf) float32 { d := a.sub(b); return d.dot(d) }
+
+// matteEdges returns the alpha plane (0..255) and the colours of the matted
+// edge pixels, given the hard mask fg (1 = product).
+func matteEdges(img *image.NRGBA, fg []uint8) ([]uint8, []edgeColour) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	alpha := make([]uint8, w*h)
+	for i, v := range fg {
+		alpha[i] = v * 255
+	}
+	band := edgeBand(fg, w, h)
+	at := func(x, y int) rgbf {
+		p := img.Pix[y*img.Stride+4*x:]
+		return rgbf{float32(p[0]) / 255, float32(p[1]) / 255, float32(p[2]) / 255}
+	}
+	var edges []edgeColour
+	var bgs, fgs []rgbf
+	var bgw []float32
+	for _, i32 := range band {
+		i := int(i32)
+		x, y := i%w, i/w
+		bgs, fgs, bgw = bgs[:0], fgs[:0], bgw[:0]
+		for yy := max(0, y-sampleRadius); yy <= min(h-1, y+sampleRadius); yy++ {
+			for xx := max(0, x-sampleRadius); xx <= min(w-1, x+sampleRadius); xx++ {
+				if fg[yy*w+xx] == 1 {
+					fgs = append(fgs, at(xx, yy))
+					continue
+				}
+				// The backdrop under an edge is best read close by (a
+				// shadow may shade it), but not from the fringe touching
+				// the product, which carries some of its colour.
+				if touchesProduct(fg, w, h, xx, yy) {
+					continue
+				}
+				dx, dy := float32(xx-x), float32(yy-y)
+				bgs = append(bgs, at(xx, yy))
+				bgw = append(bgw, expNeg((dx*dx+dy*dy)/(2*1.5*1.5)))
+			}
+		}
+		if len(fgs) == 0 {
+			continue
+		}
+		if len(bgs) == 0 {
+			if fg[i] == 1 {
+				continue // deep enough inside: keep it opaque
+			}
+			bgs, bgw = append(bgs, at(x, y)), append(bgw, 1)
+		}
+		c := at(x, y)
+		B := weightedMean(bgs, bgw)
+		F := bestForeground(c, B, fgs)
+		diff := F.sub(B)
+		den := diff.dot(diff)
+		var a float32
+		if den < minContrast*minContrast {
+			a = featheredHard(fg, w, h, x, y)
+		} else {
+			a = clamp01(c.sub(B).dot(diff) / den)
+		}
+		if a >= 0.97 {
+			a = 1
+		} else if a <= 0.02 {
+			a = 0
+		}
+		alpha[i] = to8(a * 255)
+		edges = append(edges, decontaminate(int32(i), c, B, F, a))
+	}
+	return alpha, edges
+}
+
+// edgeBand lists pixels within bandRadius of a change in the hard mask.
+func edgeBand(fg []uint8, w, h int) []int32 {
+	mark := make([]bool, w*h)
+	markAround := func(x, y int) {
+		for yy := max(0, y-bandRadius); yy <= min(h-1, y+bandRadius); yy++ {
+			row := mark[yy*w:]
+			for xx := max(0, x-bandRadius); xx <= min(w-1, x+bandRadius); xx++ {
+				row[xx] = true
+			}
+		}
+	}
+	for y := 0; y < h; y++ {
+		row := fg[y*w : y*w+w]
+		for x := 0; x < w; x++ {
+			v := row[x]
+			if (x+1 < w && row[x+1] != v) || (y+1 < h && fg[(y+1)*w+x] != v) {
+				markAround(x, y)
+			}
+		}
+	}
+	var out []int32
+	for i, m := range mark {
+		if m {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+func weightedMean(cs []rgbf, ws []float32) rgbf {
+	var s rgbf
+	var n float32
+	for k, c := range cs {
+		s.r, s.g, s.b = s.r+c.r*ws[k], s.g+c.g*ws[k], s.b+c.b*ws[k]
+		n += ws[k]
+	}
+	return rgbf{s.r / n, s.g / n, s.b / n}
+}
+
+func touchesProduct(fg []uint8, w, h, x, y int) bool {
+	i := y*w + x
+	return (x > 0 && fg[i-1] == 1) || (x+1 < w && fg[i+1] == 1) ||
+		(y > 0 && fg[i-w] == 1) || (y+1 < h && fg[i+w] == 1)
+}
+
+// bestForeground picks, among the clearly-product samples, the colour that
+// best explains c as a mix with the backdrop B (so a bottle's cap and body
+// each get their own colour at a shared corner), then averages samples of
+// that colour to beat noise.
+func bestForeground(c, B rgbf, fgs []rgbf) rgbf {
+	var dmax float32
+	for _, f := range fgs {
+		dmax = max(dmax, f.dist2(B))
+	}
+	best, bestCost := fgs[0], float32(1e9)
+	cb := c.sub(B)
+	for _, f := range fgs {
+		d := f.dist2(B)
+		if d < 0.3*dmax || d == 0 {
+			continue
+		}
+		fb := f.sub(B)
+		a := clamp01(cb.dot(fb) / d)
+		res := rgbf{cb.r - a*fb.r, cb.g - a*fb.g, cb.b - a*fb.b}
+		// Prefer colours far from the backdrop: a half-mixed fringe pixel
+		// also explains c, but would leave a halo.
+		cost := res.dot(res) + 0.02*(dmax-d)
+		if cost < bestCost {
+			best, bestCost = f, cost
+		}
+	}
+	var s rgbf
+	var n float32
+	for _, f := range fgs {
+		if f.dist2(best) < 0.03*0.03*3 {
+			s.r, s.g, s.b = s.r+f.r, s.g+f.g, s.b+f.b
+			n++
+		}
+	}
+	if n == 0 {
+		return best
+	}
+	return rgbf{s.r / n, s.g / n, s.b / n}
+}
+
+// featheredHard softens a low-contrast edge by a pixel: the 3×3 mean of the
+// hard mask.
+func featheredHard(fg []uint8, w, h, x, y int) float32 {
+	var s, n float32
+	for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+		for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+			s += float32(fg[yy*w+xx])
+			n++
+		}
+	}
+	return s / n
+}
+
+// decontaminate removes the backdrop's share from c. Thin coverage makes
+// the division unstable, so the faintest pixels lean on F instead.
+func decontaminate(i int32, c, B, F rgbf, a float32) edgeColour {
+	out := F
+	if a > 0 {
+		dec := rgbf{
+			clamp01(B.r + (c.r-B.r)/a),
+			clamp01(B.g + (c.g-B.g)/a),
+			clamp01(B.b + (c.b-B.b)/a),
+		}
+		t := smoothstep(0.1, 0.5, a)
+		out = rgbf{lerp32(F.r, dec.r, t), lerp32(F.g, dec.g, t), lerp32(F.b, dec.b, t)}
+	}
+	return edgeColour{i, to8(out.r * 255), to8(out.g * 255), to8(out.b * 255)}
+}

@@ -1,0 +1,28 @@
+package engine
+
+import "testing"
+
+// Stage benchmarks, to see where the time of BenchmarkPaint2048x4 goes.
+
+func BenchmarkCutOut2048(b *testing.B) {
+	img := benchShot(2048).Image
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cutOut(img)
+	}
+}
+
+func BenchmarkRenderMarble2048(b *testing.B) {
+	sc := ParseScene("white marble tabletop, light from the left", 1)
+	for i := 0; i < b.N; i++ {
+		renderScene(sc, 2048, 2048)
+	}
+}
+
+func BenchmarkFinish2048(b *testing.B) {
+	c := renderScene(ParseScene("pastel pink", 1), 2048, 2048)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.finish()
+	}
+}
