@@ -96,13 +96,13 @@ func (w *Window) finishRun(ctx context.Context, res *job.Result, err error) {
 		}
 	}
 	switch {
+	case err == nil:
+		w.run.status.SetText(fmt.Sprintf("Done: %d variant%s.", len(res.Images), plural(len(res.Images))))
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		w.run.status.SetText("Cancelled.")
-	case err != nil:
+	default:
 		w.run.status.SetText("Failed: " + firstLine(err.Error()))
 		w.showError(err)
-	default:
-		w.run.status.SetText(fmt.Sprintf("Done: %d variant%s.", len(res.Images), plural(len(res.Images))))
 	}
 	w.notify("finished")
 }

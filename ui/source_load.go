@@ -42,7 +42,10 @@ func (w *Window) startPendingRun() {
 	}
 	w.runPending = false
 	if w.shot == nil && w.sourceURL() == "" {
+		// The shot was refused; its reason stays on screen.
 		w.saveAllPending = false
+		w.run.status.SetText("Not generated: the shot could not be used.")
+		return
 	}
 	w.startRun()
 }
