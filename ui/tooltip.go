@@ -1,22 +1,27 @@
 package ui
 
 import (
+	"sync"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// tipButton is a button whose tip (what it does and its shortcut) appears
-// in the status bar while the pointer rests on it. Fyne 2.8 has no
-// tooltips of its own, and a pop-up would swallow the next click.
+// tipButton is a button with a tooltip (what it does and its shortcut).
+// Fyne 2.8 has no tooltips of its own.
 type tipButton struct {
 	widget.Button
-	tip   string
-	hints *hintBar
+	tip  string
+	tips *tooltips
 }
 
 func (w *Window) tipButton(label string, icon fyne.Resource, tip string, tapped func()) *tipButton {
-	b := &tipButton{tip: tip, hints: w.hints}
+	b := &tipButton{tip: tip, tips: w.tips}
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
@@ -24,21 +29,100 @@ func (w *Window) tipButton(label string, icon fyne.Resource, tip string, tapped 
 
 func (b *tipButton) MouseIn(e *desktop.MouseEvent) {
 	b.Button.MouseIn(e)
-	b.hints.show(b.tip)
+	b.tips.schedule(b, b.tip)
 }
 
 func (b *tipButton) MouseOut() {
 	b.Button.MouseOut()
-	b.hints.clear(b.tip)
+	b.tips.hide()
 }
 
-// hintBar is the status bar line: a standing notice, replaced by a hover
-// tip while one is shown.
-type hintBar struct {
-	label  *widget.Label
-	notice string
-	tip    string
+func (b *tipButton) Tapped(e *fyne.PointEvent) {
+	b.tips.hide()
+	b.Button.Tapped(e)
 }
+
+// tooltips is a layer over the window's content holding one tip. It is
+// made of canvas objects only, which take no events, so the pointer and
+// clicks reach the widgets beneath as if it were not there (a pop-up would
+// swallow the next click).
+type tooltips struct {
+	layer *fyne.Container
+	box   *fyne.Container
+	text  *canvas.Text
+	ui    func(func())
+
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+const tooltipDelay = 500 * time.Millisecond
+
+func newTooltips(ui func(func())) *tooltips {
+	t := &tooltips{ui: ui}
+	t.text = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	t.text.TextSize = theme.CaptionTextSize()
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	bg.CornerRadius = 4
+	bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	bg.StrokeWidth = 1
+	t.box = container.NewStack(bg, container.New(&paddedLayout{8, 4, 8}, t.text))
+	t.box.Hide()
+	t.layer = container.NewWithoutLayout(t.box)
+	return t
+}
+
+// schedule shows tip by obj after the pointer has rested a moment.
+func (t *tooltips) schedule(obj fyne.CanvasObject, tip string) {
+	if tip == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	t.timer = time.AfterFunc(tooltipDelay, func() { t.ui(func() { t.show(obj, tip) }) })
+}
+
+func (t *tooltips) show(obj fyne.CanvasObject, tip string) {
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(obj) == nil || !obj.Visible() {
+		return
+	}
+	t.text.Text = tip
+	t.text.Color = theme.Color(theme.ColorNameForeground)
+	size := t.box.MinSize()
+	origin := d.AbsolutePositionForObject(t.layer)
+	at := d.AbsolutePositionForObject(obj).Subtract(origin)
+	x := at.X + (obj.Size().Width-size.Width)/2
+	y := at.Y + obj.Size().Height + 4
+	area := t.layer.Size()
+	x = max(4, min(x, area.Width-size.Width-4))
+	if y+size.Height > area.Height {
+		y = at.Y - size.Height - 4
+	}
+	t.box.Resize(size)
+	t.box.Move(fyne.NewPos(x, y))
+	t.box.Show()
+	t.layer.Refresh()
+}
+
+// hide runs on the UI thread (pointer events), like show.
+func (t *tooltips) hide() {
+	t.mu.Lock()
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+	t.mu.Unlock()
+	if t.box.Visible() {
+		t.box.Hide()
+	}
+}
+
+// hintBar is the status bar's message line.
+type hintBar struct{ label *widget.Label }
 
 func newHintBar() *hintBar {
 	l := widget.NewLabel("")
@@ -46,22 +130,4 @@ func newHintBar() *hintBar {
 	return &hintBar{label: l}
 }
 
-// say sets the standing notice.
-func (h *hintBar) say(msg string) {
-	h.notice = msg
-	if h.tip == "" {
-		h.label.SetText(msg)
-	}
-}
-
-func (h *hintBar) show(tip string) {
-	h.tip = tip
-	h.label.SetText(tip)
-}
-
-func (h *hintBar) clear(tip string) {
-	if h.tip == tip {
-		h.tip = ""
-		h.label.SetText(h.notice)
-	}
-}
+func (h *hintBar) say(msg string) { h.label.SetText(msg) }

@@ -54,6 +54,7 @@ type Window struct {
 	tabs     *container.AppTabs
 	engine   *widget.Label
 	hints    *hintBar
+	tips     *tooltips
 
 	// ui runs a function on the UI thread: fyne.Do, or in tests a queue
 	// the test goroutine drains, so widgets are touched by one goroutine.
@@ -109,6 +110,7 @@ func (w *Window) Window() fyne.Window { return w.win }
 
 func (w *Window) build() {
 	w.hints = newHintBar()
+	w.tips = newTooltips(w.ui)
 	w.source = newSourcePanel(w)
 	w.prompt = newPromptPanel(w)
 	w.variants = newVariantsPanel(w.settings.DefaultBatch)
@@ -131,7 +133,8 @@ func (w *Window) build() {
 	split := container.NewHSplit(container.NewPadded(sidebar), w.tabs)
 	split.Offset = 0.3
 	status := container.NewBorder(nil, nil, nil, w.engine, w.hints.label)
-	w.win.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split))
+	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
+	w.win.SetContent(container.NewStack(main, w.tips.layer))
 }
 
 // connect (re)makes the backend for the current settings.
