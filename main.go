@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"backdrop/internal/cli"
+	_ "backdrop/internal/headless" // first: keeps GTK off the display for sub-commands
 	"backdrop/ui"
 )
 
