@@ -125,9 +125,11 @@ func (w *Window) saveAs(r job.Image) {
 			w.ui(func() {
 				if err != nil {
 					w.showError(fmt.Errorf("saving %s failed: %w", filepath.Base(path), err))
+					w.notify("save-failed")
 					return
 				}
 				w.say("Saved " + final)
+				w.notify("saved")
 			})
 		}()
 	})
@@ -143,9 +145,11 @@ func (w *Window) copyImage(r job.Image) {
 		w.ui(func() {
 			if err != nil {
 				w.showError(fmt.Errorf("copying failed: %w", err))
+				w.notify("copy-failed")
 				return
 			}
 			w.say(fmt.Sprintf("Variant %d copied to the clipboard.", r.Index))
+			w.notify("copied")
 		})
 	}()
 }
