@@ -3,13 +3,13 @@ package ui
 import (
 	"os"
 	"path/filepath"
-
-	"backdrop/api"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
+
+	"backdrop/api"
 )
 
 func TestEveryShortcutIsInTheMenus(t *testing.T) {
