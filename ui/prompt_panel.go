@@ -109,9 +109,9 @@ func (p *promptPanel) showRecent(list []string) {
 		if i == 4 {
 			break
 		}
-		link := widget.NewButton(shorten(r, 48), func() { p.set(r) })
-		link.Importance = widget.LowImportance
-		link.Alignment = widget.ButtonAlignLeading
+		link := widget.NewHyperlink(shorten(r, 80), nil)
+		link.OnTapped = func() { p.set(r) }
+		link.Truncation = fyne.TextTruncateEllipsis // never wider than the sidebar
 		p.recent.Add(link)
 	}
 }
