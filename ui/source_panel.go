@@ -60,7 +60,7 @@ func newSourcePanel(w *Window) *sourcePanel {
 	title := widget.NewLabelWithStyle("Product shot", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.content = container.NewVBox(
 		title,
-		container.New(&fixedHeight{200}, zone),
+		container.New(&fixedHeight{150}, zone),
 		p.info,
 		p.problem,
 		container.NewGridWithColumns(2, p.openBtn, p.pasteBtn),
