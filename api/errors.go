@@ -17,7 +17,7 @@ type Error struct {
 	RetryAfter string // the Retry-After header of a 429, if any
 }
 
-// Code returns the most telling status: the body's, else the HTTP one.
+// code returns the most telling status: the body's, else the HTTP one.
 func (e *Error) code() int {
 	if e.Status != 0 && e.Status != http.StatusOK {
 		return e.Status

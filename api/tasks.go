@@ -69,14 +69,8 @@ func (c *Client) WaitTask(ctx context.Context, id string, onProgress func(*Task)
 		case <-tick.C:
 		}
 		t, err := c.GetTask(ctx, id)
-		if t != nil && onProgress != nil {
-			onProgress(t)
-		}
-		if err != nil {
+		if over, err := settle(t, err, onProgress); over {
 			return t, err
-		}
-		if t.State == StateDone {
-			return t, checkResults(t)
 		}
 	}
 }
@@ -85,16 +79,25 @@ func (c *Client) WaitTask(ctx context.Context, id string, onProgress func(*Task)
 // waits for it. onProgress (when not nil) sees every state on the way.
 func (c *Client) Generate(ctx context.Context, req CreateRequest, onProgress func(*Task)) (*Task, error) {
 	t, err := c.CreateTask(ctx, req)
+	if over, err := settle(t, err, onProgress); over {
+		return t, err
+	}
+	return c.WaitTask(ctx, t.ID, onProgress)
+}
+
+// settle shows an answer to onProgress and says whether the task is over:
+// failed, or done with its results.
+func settle(t *Task, err error, onProgress func(*Task)) (bool, error) {
 	if t != nil && onProgress != nil {
 		onProgress(t)
 	}
 	if err != nil {
-		return t, err
+		return true, err
 	}
 	if t.State == StateDone {
-		return t, checkResults(t)
+		return true, checkResults(t)
 	}
-	return c.WaitTask(ctx, t.ID, onProgress)
+	return false, nil
 }
 
 func checkResults(t *Task) error {

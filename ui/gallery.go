@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"backdrop/internal/imagefile"
 	"backdrop/internal/job"
 )
 
@@ -59,7 +58,7 @@ func (g *gallery) setResults(results []job.Image) {
 	g.tiles = kept
 	for i := range results {
 		r := &results[i]
-		g.tiles = append(g.tiles, newTile(g.w, r.Index, fmt.Sprintf("Variant %d", r.Index), imagefile.Shrink(r.Image, imagefile.PreviewSide), r))
+		g.tiles = append(g.tiles, newTile(g.w, r.Index, fmt.Sprintf("Variant %d", r.Index), r.Preview, r))
 	}
 	g.relayout()
 }

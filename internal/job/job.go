@@ -22,6 +22,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"backdrop/api"
+	"backdrop/internal/imagefile"
 	"backdrop/internal/output"
 )
 
@@ -86,12 +87,13 @@ func (p Progress) String() string {
 
 // Image is one result, downloaded.
 type Image struct {
-	Index  int    // 1-based variant number
-	Data   []byte // the file as the service sent it
-	Format string // content type, e.g. "image/png"
-	Image  image.Image
-	Cached string // path of the copy kept on disk, "" if it could not be kept
-	URL    string // where it came from, if a URL
+	Index   int    // 1-based variant number
+	Data    []byte // the file as the service sent it
+	Format  string // content type, e.g. "image/png"
+	Image   image.Image
+	Preview image.Image // Image scaled for display, made off the UI thread
+	Cached  string      // path of the copy kept on disk, "" if it could not be kept
+	URL     string      // where it came from, if a URL
 }
 
 // Result is a finished job.
@@ -174,6 +176,7 @@ func fetch(ctx context.Context, c Client, ref string, index int, taskID, cacheDi
 		return Image{}, fmt.Errorf("the service sent an unreadable image: %v", err)
 	}
 	img.Image = decoded
+	img.Preview = imagefile.Shrink(decoded, imagefile.PreviewSide)
 	if cacheDir != "" {
 		name := fmt.Sprintf("%s-%d%s", safeName(taskID), index, output.ExtFor(img.Format))
 		if path, err := output.WriteFile(cacheDir, name, bytes.NewReader(img.Data)); err == nil {
