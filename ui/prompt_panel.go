@@ -16,7 +16,7 @@ import (
 // built-in presets and the last prompts used.
 type promptPanel struct {
 	content fyne.CanvasObject
-	entry   *promptEntry
+	entry   *escEntry
 	counter *widget.Label
 	problem *widget.Label
 	recent  *fyne.Container
@@ -25,7 +25,7 @@ type promptPanel struct {
 
 func newPromptPanel(w *Window) *promptPanel {
 	p := &promptPanel{w: w}
-	p.entry = newPromptEntry(w.cancelRun)
+	p.entry = newEscEntry(true, w.cancelRun)
 	p.entry.SetPlaceHolder("Describe the new background, e.g. white marble tabletop, soft light from the left")
 	p.entry.SetMinRowsVisible(4)
 	p.entry.Wrapping = fyne.TextWrapWord
@@ -124,21 +124,21 @@ func shorten(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// promptEntry is the multi-line prompt box; Esc in it cancels a running
-// generation, since a focused Entry gets keys before the window does.
-type promptEntry struct {
+// escEntry is an Entry where Esc cancels a running generation: a focused
+// Entry gets keys before the window's menu and canvas do.
+type escEntry struct {
 	widget.Entry
 	onEscape func()
 }
 
-func newPromptEntry(onEscape func()) *promptEntry {
-	e := &promptEntry{onEscape: onEscape}
-	e.MultiLine = true
+func newEscEntry(multiLine bool, onEscape func()) *escEntry {
+	e := &escEntry{onEscape: onEscape}
+	e.MultiLine = multiLine
 	e.ExtendBaseWidget(e)
 	return e
 }
 
-func (e *promptEntry) TypedKey(k *fyne.KeyEvent) {
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {
 		e.onEscape()
 		return

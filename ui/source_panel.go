@@ -24,7 +24,7 @@ type sourcePanel struct {
 	hint     fyne.CanvasObject
 	info     *widget.Label
 	problem  *widget.Label
-	url      *widget.Entry
+	url      *escEntry
 	openBtn  *tipButton
 	pasteBtn *tipButton
 }
@@ -54,7 +54,7 @@ func newSourcePanel(w *Window) *sourcePanel {
 	p.problem.Hide()
 	p.openBtn = w.tipButton("Open…", theme.FolderOpenIcon(), "Open a product shot (Ctrl+O)", w.openImage)
 	p.pasteBtn = w.tipButton("Paste", theme.ContentPasteIcon(), "Paste an image from the clipboard (Ctrl+V)", w.pasteImage)
-	p.url = widget.NewEntry()
+	p.url = newEscEntry(false, w.cancelRun)
 	p.url.SetPlaceHolder("…or an image URL (https://…)")
 	p.url.OnChanged = func(s string) { w.onURLChanged(strings.TrimSpace(s)) }
 	title := widget.NewLabelWithStyle("Product shot", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

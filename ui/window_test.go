@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"backdrop/internal/contract"
@@ -205,5 +206,17 @@ func TestGenerateAskedWhileTheShotLoadsRunsWhenLoaded(t *testing.T) {
 	h.expect("saved")
 	if entries, _ := os.ReadDir(h.out); len(entries) != 2 {
 		t.Fatalf("%d files saved, want 2", len(entries))
+	}
+}
+
+func TestEscInAFocusedEntryCancels(t *testing.T) {
+	shot := writeShot(t, t.TempDir(), "a.png", 30, 30)
+	h := newHarness(t, StartOptions{File: shot}, contract.WithScript(make([]contract.Step, 100000)...))
+	test.Type(h.w.prompt.entry, "p")
+	h.w.startRun()
+	h.w.source.url.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.expect("finished")
+	if h.w.run.status.Text != "Cancelled." {
+		t.Fatalf("status %q", h.w.run.status.Text)
 	}
 }
