@@ -87,16 +87,13 @@ func (g *gallery) markSelected(variant int) {
 // tile is one image of the gallery.
 type tile struct {
 	content fyne.CanvasObject
-	frame   *canvas.Rectangle
+	frame   *panel
 	result  *job.Image // nil for the original
 }
 
 func newTile(w *Window, variant int, title string, img image.Image, result *job.Image) *tile {
 	t := &tile{result: result}
-	t.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	t.frame.CornerRadius = theme.InputRadiusSize()
-	t.frame.StrokeWidth = 2
-	t.frame.StrokeColor = theme.Color(theme.ColorNameInputBackground)
+	t.frame = newPanel(theme.ColorNameInputBackground, theme.ColorNameInputBackground)
 	pic := canvas.NewImageFromImage(img)
 	pic.FillMode = canvas.ImageFillContain
 	pic.ScaleMode = canvas.ImageScaleSmooth
@@ -135,11 +132,10 @@ func (t *tile) assemble(picture fyne.CanvasObject, name, size fyne.CanvasObject,
 
 func (t *tile) setSelected(on bool) {
 	if on {
-		t.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		t.frame.setStroke(theme.ColorNamePrimary)
 	} else {
-		t.frame.StrokeColor = theme.Color(theme.ColorNameInputBackground)
+		t.frame.setStroke(theme.ColorNameInputBackground)
 	}
-	t.frame.Refresh()
 }
 
 func (w *Window) iconButton(icon fyne.Resource, tip string, tapped func()) *tipButton {

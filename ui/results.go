@@ -24,6 +24,9 @@ func (w *Window) showResults(res *job.Result) {
 	w.tabs.SelectIndex(0)
 	w.selectVariant(res.Images[0].Index)
 	w.refreshCompare()
+	// New results: compare the first item (the original, when there is
+	// one) with the first variant, not whatever was chosen before.
+	w.compare.Choose(0, 1)
 }
 
 // selectVariant makes variant n (1-based) the one Ctrl+S saves.

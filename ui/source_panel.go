@@ -39,10 +39,7 @@ func newSourcePanel(w *Window) *sourcePanel {
 	hintIcon := widget.NewIcon(theme.FileImageIcon())
 	hintText := widget.NewLabelWithStyle("Drop a product shot here\nor click to open one", fyne.TextAlignCenter, fyne.TextStyle{})
 	p.hint = container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), hintIcon)), hintText))
-	zoneBg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	zoneBg.CornerRadius = theme.InputRadiusSize()
-	zoneBg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
-	zoneBg.StrokeWidth = 1
+	zoneBg := newPanel(theme.ColorNameInputBackground, theme.ColorNameInputBorder)
 	p.frame = container.New(&aspectFit{1, 1}, p.checker, p.preview)
 	zone := container.NewStack(zoneBg, container.NewPadded(p.frame), p.hint, newTapArea(w.openImage))
 	p.info = widget.NewLabel("")

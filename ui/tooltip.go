@@ -49,6 +49,7 @@ func (b *tipButton) Tapped(e *fyne.PointEvent) {
 type tooltips struct {
 	layer *fyne.Container
 	box   *fyne.Container
+	bg    *canvas.Rectangle
 	text  *canvas.Text
 	ui    func(func())
 
@@ -62,11 +63,10 @@ func newTooltips(ui func(func())) *tooltips {
 	t := &tooltips{ui: ui}
 	t.text = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	t.text.TextSize = theme.CaptionTextSize()
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
-	bg.CornerRadius = 4
-	bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
-	bg.StrokeWidth = 1
-	t.box = container.NewStack(bg, container.New(&paddedLayout{8, 4, 8}, t.text))
+	t.bg = canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	t.bg.CornerRadius = 4
+	t.bg.StrokeWidth = 1
+	t.box = container.NewStack(t.bg, container.New(&paddedLayout{8, 4, 8}, t.text))
 	t.box.Hide()
 	t.layer = container.NewWithoutLayout(t.box)
 	return t
@@ -91,7 +91,9 @@ func (t *tooltips) show(obj fyne.CanvasObject, tip string) {
 		return
 	}
 	t.text.Text = tip
-	t.text.Color = theme.Color(theme.ColorNameForeground)
+	t.text.Color = theme.Color(theme.ColorNameForeground) // the theme may have changed
+	t.bg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	t.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 	size := t.box.MinSize()
 	origin := d.AbsolutePositionForObject(t.layer)
 	at := d.AbsolutePositionForObject(obj).Subtract(origin)

@@ -46,6 +46,9 @@ func TestGenerateCompareAndSaveAll(t *testing.T) {
 		t.Fatalf("selected %d, status %q", w.selected, w.run.status.Text)
 	}
 
+	if w.compare.Left() != 0 || w.compare.Right() != 1 {
+		t.Fatalf("after generating, compare shows %d and %d, want the original and variant 1", w.compare.Left(), w.compare.Right())
+	}
 	w.compareWith(3)
 	if w.compare.Left() != 0 || w.compare.Right() != 3 || w.tabs.SelectedIndex() != 1 {
 		t.Fatalf("compare shows %d and %d", w.compare.Left(), w.compare.Right())
