@@ -37,31 +37,34 @@ func newProgress(w io.Writer) *progress {
 
 // task is the api progress callback.
 func (p *progress) task(t *api.Task) {
-	label := t.State.String()
+	line := t.State.String()
 	if t.State == api.StateProcessing || (t.Progress > 0 && !t.State.Finished()) {
-		label = fmt.Sprintf("%s %d%%", t.State, t.Progress)
+		line = fmt.Sprintf("%s %d%%", t.State, t.Progress)
 	}
-	p.show(label, min(t.Progress, 99))
+	p.show(t.State.String(), line, min(t.Progress, 99))
 }
 
 // downloaded is the save callback.
 func (p *progress) downloaded(done, total int) {
-	p.show(fmt.Sprintf("downloading %d/%d", done, total), 99)
+	label := fmt.Sprintf("downloading %d/%d", done, total)
+	p.show(label, label, 99)
 }
 
-func (p *progress) show(label string, percent int) {
+// show moves the bar (which shows the percent itself), or prints line
+// when it says something new.
+func (p *progress) show(barLabel, line string, percent int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if label == p.last {
-		return
-	}
-	p.last = label
 	if p.bar != nil {
-		p.bar.Describe(label)
+		p.bar.Describe(barLabel)
 		p.bar.Set(percent)
 		return
 	}
-	fmt.Fprintln(p.w, label)
+	if line == p.last {
+		return
+	}
+	p.last = line
+	fmt.Fprintln(p.w, line)
 }
 
 func (p *progress) fail() {
