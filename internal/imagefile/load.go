@@ -64,12 +64,32 @@ func Decode(data []byte) (*Shot, error) {
 	if format == "" {
 		return nil, fmt.Errorf("not a JPEG, PNG, WebP or BMP image")
 	}
+	img, err := DecodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	return &Shot{Format: format, Bytes: int64(len(data)), Width: b.Dx(), Height: b.Dy(), Image: img, Preview: Shrink(img, PreviewSide)}, nil
+}
+
+// MaxPixels bounds what is decoded: a small file can claim a huge size
+// and take all memory (a decompression bomb).
+const MaxPixels = 100 << 20
+
+// DecodeImage decodes image data after checking its claimed size.
+func DecodeImage(data []byte) (image.Image, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("the image is damaged (%v)", err)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return nil, fmt.Errorf("the image is %d × %d pixels, too many to open", cfg.Width, cfg.Height)
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("the image is damaged (%v)", err)
 	}
-	b := img.Bounds()
-	return &Shot{Format: format, Bytes: int64(len(data)), Width: b.Dx(), Height: b.Dy(), Image: img, Preview: Shrink(img, PreviewSide)}, nil
+	return img, nil
 }
 
 // Shrink returns img scaled down to fit side×side, or img itself if it does.

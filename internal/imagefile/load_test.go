@@ -2,6 +2,8 @@ package imagefile
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/png"
 	"os"
@@ -47,5 +49,18 @@ func TestLoadGivesSizesAndPreview(t *testing.T) {
 	}
 	if b := s.Preview.Bounds(); b.Dx() != PreviewSide || b.Dy() != 400 {
 		t.Fatalf("preview %v", b)
+	}
+}
+
+func TestDecodeRefusesAPixelBomb(t *testing.T) {
+	// A valid PNG header claiming 20000×20000 pixels, in a few bytes.
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1)))
+	data := buf.Bytes()
+	// IHDR width and height start at byte 16.
+	copy(data[16:24], []byte{0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20})
+	binary.BigEndian.PutUint32(data[29:33], crc32.ChecksumIEEE(data[12:29]))
+	if _, err := DecodeImage(data); err == nil || !strings.Contains(err.Error(), "too many") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -171,9 +171,9 @@ func fetch(ctx context.Context, c Client, ref string, index int, taskID, cacheDi
 	if img.Format == "" {
 		return Image{}, errors.New("the service sent something that is not an image")
 	}
-	decoded, _, err := image.Decode(bytes.NewReader(img.Data))
+	decoded, err := imagefile.DecodeImage(img.Data)
 	if err != nil {
-		return Image{}, fmt.Errorf("the service sent an unreadable image: %v", err)
+		return Image{}, fmt.Errorf("the service sent an unusable image: %v", err)
 	}
 	img.Image = decoded
 	img.Preview = imagefile.Shrink(decoded, imagefile.PreviewSide)
