@@ -201,15 +201,6 @@ func TestCallback(t *testing.T) {
 	}
 }
 
-func TestLatency(t *testing.T) {
-	_, ts := start(t, contract.WithLatency(60*time.Millisecond))
-	t0 := time.Now()
-	get(t, ts, "Bearer x", "nope")
-	if took := time.Since(t0); took < 60*time.Millisecond {
-		t.Errorf("answered in %v", took)
-	}
-}
-
 func TestNoGoroutineLeakAfterClose(t *testing.T) {
 	before := runtime.NumGoroutine()
 	func() {
