@@ -96,8 +96,16 @@ func (c *pixelClasses) smooth(i int) bool {
 	return float32(abs(gx)+abs(gy)) < 8*maxShadowGradient
 }
 
+// passable: clearly backdrop; or near the backdrop (or its shadow) and
+// not on an edge. The edge test keeps a pale product on a white sweep out
+// of the backdrop: its colour may be within tolerance, but its outline is
+// a crisp step that soft shadows and backdrop noise never make.
 func (c *pixelClasses) passable(i int) bool {
-	return c.dist[i] < c.threshold || (c.shadow[i] == 1 && c.smooth(i))
+	d := c.dist[i]
+	if d < c.threshold/2 {
+		return true
+	}
+	return (d < c.threshold || c.shadow[i] == 1) && c.smooth(i)
 }
 
 func abs(v int) int {
