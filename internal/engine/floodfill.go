@@ -1,6 +1,9 @@
 package engine
 
-import "image"
+import (
+	"image"
+	"math"
+)
 
 // The background is found the way a designer uses a contiguous magic wand:
 // start at the border and grow inwards while pixels look like the backdrop.
@@ -38,10 +41,12 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 	pw, ph := w+2, h+2
 	c := &pixelClasses{
 		w: w, h: h, pw: pw,
-		dist:      make([]uint8, pw*ph),
-		shadow:    make([]uint8, pw*ph),
-		luma:      make([]uint8, pw*ph),
-		threshold: uint8(min(255, m.threshold*distScale)),
+		dist:   make([]uint8, pw*ph),
+		shadow: make([]uint8, pw*ph),
+		luma:   make([]uint8, pw*ph),
+		// Rounded up, so that a pixel the float test calls backdrop (and so
+		// never judges as shadow) is never left out by the 8-bit one.
+		threshold: uint8(min(255, math.Ceil(float64(m.threshold*distScale)))),
 	}
 	parallelRows(h, func(y0, y1 int) {
 		var cache oklabCache
