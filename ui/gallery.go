@@ -41,7 +41,7 @@ func newGallery(w *Window) *gallery {
 // setOriginal shows the source as the first tile (nil removes it).
 func (g *gallery) setOriginal(img image.Image) {
 	g.tiles = nil
-	g.w.results = nil
+	g.w.results, g.w.variantItems = nil, nil
 	g.w.selected = 0
 	if img != nil {
 		g.tiles = append(g.tiles, newTile(g.w, 0, "Original", img, nil))

@@ -7,6 +7,7 @@ import (
 
 	"backdrop/api"
 	"backdrop/internal/job"
+	"backdrop/ui/compare"
 )
 
 // startRun checks the inputs and runs a generation in a goroutine; only
@@ -36,7 +37,8 @@ func (w *Window) startRun() {
 		res, err := backend.Generate(ctx, req, func(p job.Progress) {
 			w.ui(func() { w.showProgress(p) })
 		})
-		w.ui(func() { w.finishRun(ctx, res, err) })
+		items := prepareVariants(res)
+		w.ui(func() { w.finishRun(ctx, res, items, err) })
 	}()
 }
 
@@ -84,13 +86,13 @@ func (w *Window) showProgress(p job.Progress) {
 }
 
 // finishRun shows what came back: results, and any failure.
-func (w *Window) finishRun(ctx context.Context, res *job.Result, err error) {
+func (w *Window) finishRun(ctx context.Context, res *job.Result, items []compare.Item, err error) {
 	w.cancel = nil
 	w.run.running(false)
 	pending := w.saveAllPending
 	w.saveAllPending = false
 	if res != nil && len(res.Images) > 0 {
-		w.showResults(res)
+		w.showResults(res, items)
 		if pending {
 			w.saveAll()
 		}

@@ -17,8 +17,8 @@ import (
 
 // showResults puts a finished job's images in the gallery and selects the
 // first.
-func (w *Window) showResults(res *job.Result) {
-	w.results = res.Images
+func (w *Window) showResults(res *job.Result, items []compare.Item) {
+	w.results, w.variantItems = res.Images, items
 	w.lastTask = res.Task.ID
 	w.gallery.setResults(res.Images)
 	w.tabs.SelectIndex(0)
@@ -186,10 +186,20 @@ func (w *Window) compareWith(n int) {
 func (w *Window) compareItems() []compare.Item {
 	var items []compare.Item
 	if w.shot != nil {
-		items = append(items, compare.Item{Label: "Original", Image: w.shot.Image})
+		items = append(items, w.originalItem)
 	}
-	for _, r := range w.results {
-		items = append(items, compare.Item{Label: fmt.Sprintf("Variant %d", r.Index), Image: r.Image})
+	return append(items, w.variantItems...)
+}
+
+// prepareVariants makes the compare items of a job's results; it runs in
+// the job's goroutine, off the UI thread.
+func prepareVariants(res *job.Result) []compare.Item {
+	if res == nil {
+		return nil
+	}
+	items := make([]compare.Item, len(res.Images))
+	for i, r := range res.Images {
+		items[i] = compare.Prepare(fmt.Sprintf("Variant %d", r.Index), r.Image)
 	}
 	return items
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"backdrop/internal/imagefile"
+	"backdrop/ui/compare"
 )
 
 // loadFile reads and checks a shot off the UI thread, then shows it.
@@ -19,6 +20,10 @@ func (w *Window) loadFile(path string) {
 	w.loading++
 	go func() {
 		shot, err := imagefile.Load(path)
+		var item compare.Item
+		if err == nil {
+			item = compare.Prepare("Original", shot.Image)
+		}
 		w.ui(func() {
 			w.loading--
 			defer w.startPendingRun()
@@ -28,7 +33,7 @@ func (w *Window) loadFile(path string) {
 				w.notify("refused")
 				return
 			}
-			w.setShot(shot)
+			w.setShot(shot, item)
 			w.notify("loaded")
 		})
 	}()
@@ -51,8 +56,8 @@ func (w *Window) startPendingRun() {
 }
 
 // setShot makes shot the source; a file and a URL are exclusive.
-func (w *Window) setShot(shot *imagefile.Shot) {
-	w.shot = shot
+func (w *Window) setShot(shot *imagefile.Shot, item compare.Item) {
+	w.shot, w.originalItem = shot, item
 	w.source.url.OnChanged = nil
 	w.source.url.SetText("")
 	w.source.url.OnChanged = func(s string) { w.onURLChanged(strings.TrimSpace(s)) }
@@ -68,7 +73,7 @@ func (w *Window) onURLChanged(url string) {
 	if url == "" || w.shot == nil {
 		return
 	}
-	w.shot = nil
+	w.shot, w.originalItem = nil, compare.Item{}
 	w.source.clearShot()
 	w.gallery.setOriginal(nil)
 	w.say("Using the image URL; the service will download it.")

@@ -35,10 +35,14 @@ type Window struct {
 	start    StartOptions
 	backend  Backend
 
-	shot     *imagefile.Shot // the loaded source file, nil when none
-	results  []job.Image
-	selected int // 1-based variant, 0 when none
-	lastTask string
+	shot    *imagefile.Shot // the loaded source file, nil when none
+	results []job.Image
+	// The compare view's items, prepared off the UI thread with the shot
+	// and the results they show.
+	originalItem compare.Item
+	variantItems []compare.Item
+	selected     int // 1-based variant, 0 when none
+	lastTask     string
 
 	cancel         context.CancelFunc // set while a generation runs
 	loading        int                // shots being read

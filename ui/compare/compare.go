@@ -20,6 +20,19 @@ import (
 type Item struct {
 	Label string
 	Image image.Image
+
+	mips *mipChain // drawable copies made ahead by Prepare, if any
+}
+
+// Prepare makes an item with its drawable copies built now. Building them
+// takes a moment for a large image (about 0.1 s at 4096²), so call it off
+// the UI thread; an Item made without it builds them on first show.
+func Prepare(label string, img image.Image) Item {
+	it := Item{Label: label, Image: img}
+	if img != nil && !img.Bounds().Empty() {
+		it.mips = newMipChain(img)
+	}
+	return it
 }
 
 // Mode is how the two chosen items are shown.
@@ -72,6 +85,10 @@ func New() *View {
 func (v *View) SetItems(items []Item) {
 	mips := make([]*mipChain, len(items))
 	for i, it := range items {
+		if it.mips != nil {
+			mips[i] = it.mips
+			continue
+		}
 		for j, old := range v.items {
 			if v.mips[j] != nil && sameImage(old.Image, it.Image) {
 				mips[i] = v.mips[j]

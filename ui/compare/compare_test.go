@@ -21,9 +21,9 @@ var (
 // solidItems are big enough that fit is well under 100 %.
 func solidItems() []Item {
 	return []Item{
-		{"Red", solid(1600, 800, red)},
-		{"Green", solid(1600, 800, green)},
-		{"Blue", solid(1600, 800, blue)},
+		{Label: "Red", Image: solid(1600, 800, red)},
+		{Label: "Green", Image: solid(1600, 800, green)},
+		{Label: "Blue", Image: solid(1600, 800, blue)},
 	}
 }
 
@@ -213,7 +213,7 @@ func TestDragInOnePaneMovesBoth(t *testing.T) {
 	test.NewTempApp(t)
 	v := New()
 	// The same picture at two sizes must stay aligned.
-	v.SetItems([]Item{{"Original", quadrants(1600, 800)}, {"Variant 1", quadrants(800, 400)}})
+	v.SetItems([]Item{{Label: "Original", Image: quadrants(1600, 800)}, {Label: "Variant 1", Image: quadrants(800, 400)}})
 	w := showView(t, v)
 	v.Actual()
 	before := v.state.centre
@@ -293,7 +293,7 @@ func abs(x int) int {
 func TestActualOnAHiDPIScreen(t *testing.T) {
 	test.NewTempApp(t)
 	v := New()
-	v.SetItems([]Item{{"Original", quadrants(3200, 1600)}})
+	v.SetItems([]Item{{Label: "Original", Image: quadrants(3200, 1600)}})
 	w := showView(t, v)
 	w.Canvas().(software.WindowlessCanvas).SetScale(2)
 	w.Resize(fyne.NewSize(900, 600))
@@ -307,5 +307,19 @@ func TestActualOnAHiDPIScreen(t *testing.T) {
 	test.Drag(w.Canvas(), centreOf(p, .5, .5), 10, 0)
 	if got := edgeX(t, p, 10); abs(got-(width/2+20)) > 1 {
 		t.Errorf("after dragging 10 units the border is at pixel %d, want %d", got, width/2+20)
+	}
+}
+
+func TestPreparedItemsKeepTheirCopies(t *testing.T) {
+	test.NewTempApp(t)
+	img := image.NewNRGBA(image.Rect(0, 0, 64, 48))
+	it := Prepare("Original", img)
+	if it.mips == nil || it.Label != "Original" || it.Image != img {
+		t.Fatal("Prepare did not build the copies")
+	}
+	v := New()
+	v.SetItems([]Item{it, Prepare("Variant 1", img)})
+	if v.mips[0] != it.mips {
+		t.Fatal("SetItems rebuilt a prepared item's copies")
 	}
 }

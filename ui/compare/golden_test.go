@@ -37,7 +37,7 @@ func blueSquare(w, h int) *image.NRGBA {
 func goldenView(t *testing.T) *View {
 	test.NewTempApp(t)
 	v := New()
-	v.SetItems([]Item{{"Original", redCircle(600, 400)}, {"Variant 1", blueSquare(600, 400)}})
+	v.SetItems([]Item{{Label: "Original", Image: redCircle(600, 400)}, {Label: "Variant 1", Image: blueSquare(600, 400)}})
 	return v
 }
 
