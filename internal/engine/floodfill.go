@@ -32,7 +32,15 @@ type pixelClasses struct {
 	shadow    []uint8 // 1 where the pixel is the backdrop darkened
 	luma      []uint8 // for the edge-sharpness test
 	threshold uint8   // dist below this is backdrop
+	// smoothLimit is the Sobel response (|gx|+|gy|) below which a pixel is
+	// in a gentle gradient: a soft shadow's slope, raised for noisy shots
+	// so that grain alone does not read as an edge.
+	smoothLimit int
 }
+
+// lumaPerOklab converts the backdrop model's noise (Oklab distance) into
+// 8-bit luma steps; measured on flat grey fields from dark to white.
+const lumaPerOklab = 1 / 0.0021
 
 const distScale = 1024
 
@@ -47,6 +55,8 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 		// Rounded up, so that a pixel the float test calls backdrop (and so
 		// never judges as shadow) is never left out by the 8-bit one.
 		threshold: uint8(min(255, math.Ceil(float64(m.threshold*distScale)))),
+		// Sobel of pure noise σ has |gx|+|gy| of about 5.5σ, rarely past 10σ.
+		smoothLimit: max(int(8*maxShadowGradient), int(10*float64(m.noise)*lumaPerOklab)),
 	}
 	parallelRows(h, func(y0, y1 int) {
 		var cache oklabCache
@@ -98,7 +108,7 @@ func (c *pixelClasses) smooth(i int) bool {
 	bl, b, br := int(l[i+pw-1]), int(l[i+pw]), int(l[i+pw+1])
 	gx := (tr + 2*mr + br) - (tl + 2*ml + bl)
 	gy := (bl + 2*b + br) - (tl + 2*t + tr)
-	return float32(abs(gx)+abs(gy)) < 8*maxShadowGradient
+	return abs(gx)+abs(gy) < c.smoothLimit
 }
 
 // passable: clearly backdrop; or near the backdrop (or its shadow) and
