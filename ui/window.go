@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -93,6 +94,7 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 	w.addCanvasShortcuts()
 	w.win.SetOnDropped(w.onDropped)
 	w.win.Resize(fyne.NewSize(1280, 820))
+	w.win.SetCloseIntercept(w.confirmClose)
 	w.win.SetOnClosed(func() {
 		w.stop()
 		if w.backend != nil {
@@ -166,3 +168,19 @@ func (w *Window) connect() {
 
 // say shows a one-line notice in the status bar.
 func (w *Window) say(msg string) { w.hints.say(msg) }
+
+// confirmClose asks before closing while a generation runs: its images are
+// paid for and would be lost.
+func (w *Window) confirmClose() {
+	if w.cancel == nil {
+		w.win.Close()
+		return
+	}
+	dialog.ShowConfirm("A generation is running",
+		"Its images are paid for and are still on their way. Close anyway and lose them?",
+		func(closeAnyway bool) {
+			if closeAnyway {
+				w.win.Close()
+			}
+		}, w.win)
+}

@@ -223,3 +223,16 @@ func TestEscInAFocusedEntryCancels(t *testing.T) {
 		t.Fatalf("status %q", h.w.run.status.Text)
 	}
 }
+
+func TestClosingDuringARunAsksFirst(t *testing.T) {
+	shot := writeShot(t, t.TempDir(), "a.png", 30, 30)
+	h := newHarness(t, StartOptions{File: shot}, contract.WithScript(make([]contract.Step, 100000)...))
+	test.Type(h.w.prompt.entry, "p")
+	h.w.startRun()
+	h.w.confirmClose()
+	if !strings.Contains(overlayTexts(h.w.win.Canvas()), "paid for") {
+		t.Fatal("closing during a run did not ask")
+	}
+	h.w.cancelRun()
+	h.expect("finished")
+}
