@@ -35,20 +35,7 @@ func TestMaskQualityWithGrainAndJPEG(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := CutOut(shot)
-		inter, union := 0, 0
-		for y := 0; y < s.H; y++ {
-			for x := 0; x < s.W; x++ {
-				got, want := m.Alpha.AlphaAt(x, y).A >= 128, s.Alpha[y*s.W+x] >= 0.5
-				if got && want {
-					inter++
-				}
-				if got || want {
-					union++
-				}
-			}
-		}
-		iou := float64(inter) / float64(union)
+		iou := scoreMask(s, CutOut(shot)).iou
 		t.Logf("%-26s IoU %.4f", s.Name, iou)
 		sum += iou
 		n++
