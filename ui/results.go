@@ -19,7 +19,6 @@ import (
 // first.
 func (w *Window) showResults(res *job.Result, items []compare.Item) {
 	w.results, w.variantItems = res.Images, items
-	w.lastTask = res.Task.ID
 	w.gallery.setResults(res.Images)
 	w.tabs.SelectIndex(0)
 	w.selectVariant(res.Images[0].Index)

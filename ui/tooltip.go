@@ -122,14 +122,3 @@ func (t *tooltips) hide() {
 		t.box.Hide()
 	}
 }
-
-// hintBar is the status bar's message line.
-type hintBar struct{ label *widget.Label }
-
-func newHintBar() *hintBar {
-	l := widget.NewLabel("")
-	l.Truncation = fyne.TextTruncateEllipsis
-	return &hintBar{label: l}
-}
-
-func (h *hintBar) say(msg string) { h.label.SetText(msg) }

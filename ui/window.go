@@ -33,7 +33,6 @@ type Window struct {
 	deps Deps
 
 	settings settings.Settings
-	start    StartOptions
 	backend  Backend
 
 	shot    *imagefile.Shot // the loaded source file, nil when none
@@ -43,7 +42,6 @@ type Window struct {
 	originalItem compare.Item
 	variantItems []compare.Item
 	selected     int // 1-based variant, 0 when none
-	lastTask     string
 
 	cancel         context.CancelFunc // set while a generation runs
 	loading        int                // shots being read
@@ -58,7 +56,7 @@ type Window struct {
 	compare  *compare.View
 	tabs     *container.AppTabs
 	engine   *widget.Label
-	hints    *hintBar
+	notice   *widget.Label // the status bar's message line
 	tips     *tooltips
 
 	// ui runs a function on the UI thread: fyne.Do, or in tests a queue
@@ -81,7 +79,7 @@ func New(a fyne.App, deps Deps, start StartOptions) *Window {
 }
 
 func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), events chan<- string) *Window {
-	w := &Window{app: a, deps: deps, start: start, ui: ui, events: events}
+	w := &Window{app: a, deps: deps, ui: ui, events: events}
 	w.win = a.NewWindow("Backdrop")
 	if fd, ok := deps.Dialogs.(*fileDialogs); ok {
 		fd.win = w.win // for the fallback dialogs
@@ -111,11 +109,9 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 // ShowAndRun shows the window and runs the app until it closes.
 func (w *Window) ShowAndRun() { w.win.ShowAndRun() }
 
-// Window is the Fyne window, for tests and dialogs.
-func (w *Window) Window() fyne.Window { return w.win }
-
 func (w *Window) build() {
-	w.hints = newHintBar()
+	w.notice = widget.NewLabel("")
+	w.notice.Truncation = fyne.TextTruncateEllipsis
 	w.tips = newTooltips(w.ui)
 	w.source = newSourcePanel(w)
 	w.prompt = newPromptPanel(w)
@@ -138,7 +134,7 @@ func (w *Window) build() {
 	w.tabs.OnSelected = func(*container.TabItem) { w.refreshCompare() }
 	split := container.NewHSplit(container.NewPadded(sidebar), w.tabs)
 	split.Offset = 0.3
-	status := container.NewBorder(nil, nil, nil, w.engine, w.hints.label)
+	status := container.NewBorder(nil, nil, nil, w.engine, w.notice)
 	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
 	w.win.SetContent(container.NewStack(main, w.tips.layer))
 }
@@ -167,7 +163,7 @@ func (w *Window) connect() {
 }
 
 // say shows a one-line notice in the status bar.
-func (w *Window) say(msg string) { w.hints.say(msg) }
+func (w *Window) say(msg string) { w.notice.SetText(msg) }
 
 // confirmClose asks before closing while a generation runs: its images are
 // paid for and would be lost.
