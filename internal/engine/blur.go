@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"cmp"
+	"math"
+)
 
 // Gaussian blurs are three box blurs per axis (the central limit theorem does
 // the rest): running sums make the cost independent of the radius.
@@ -53,7 +56,7 @@ func boxBlurH(src, dst []float32, w, h, r int) {
 		out := dst[y*w : y*w+w]
 		var sum float32
 		for k := -r; k <= r; k++ {
-			sum += row[clampInt(k, 0, w-1)]
+			sum += row[clamp(k, 0, w-1)]
 		}
 		for x := 0; x < w; x++ {
 			out[x] = sum * inv
@@ -68,7 +71,7 @@ func boxBlurV(src, dst []float32, w, h, r int) {
 	inv := 1 / float32(2*r+1)
 	acc := make([]float32, w)
 	for k := -r; k <= r; k++ {
-		row := src[clampInt(k, 0, h-1)*w:]
+		row := src[clamp(k, 0, h-1)*w:]
 		for x := 0; x < w; x++ {
 			acc[x] += row[x]
 		}
@@ -84,7 +87,8 @@ func boxBlurV(src, dst []float32, w, h, r int) {
 	}
 }
 
-func clampInt(v, lo, hi int) int {
+// clamp keeps v within lo..hi (lo wins should they cross).
+func clamp[T cmp.Ordered](v, lo, hi T) T {
 	if v < lo {
 		return lo
 	}

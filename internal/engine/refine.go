@@ -150,7 +150,7 @@ func (j *fullResJudge) passable(x, y int) bool {
 }
 
 func (j *fullResJudge) luma(x, y int) int {
-	x, y = clampInt(x, 0, j.w-1), clampInt(y, 0, j.h-1)
+	x, y = clamp(x, 0, j.w-1), clamp(y, 0, j.h-1)
 	p := j.img.Pix[y*j.img.Stride+4*x:]
 	return int(luma8(p[0], p[1], p[2]))
 }

@@ -61,7 +61,7 @@ func filterTaps(src, dst int) []taps {
 		hi := int(math.Ceil(center + support - 1))
 		lo, hi = max(lo, 0), min(hi, src-1)
 		if hi < lo {
-			lo, hi = clampInt(int(center+0.5), 0, src-1), clampInt(int(center+0.5), 0, src-1)
+			lo, hi = clamp(int(center+0.5), 0, src-1), clamp(int(center+0.5), 0, src-1)
 		}
 		ws := make([]float32, hi-lo+1)
 		var sum float64

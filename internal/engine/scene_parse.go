@@ -423,22 +423,12 @@ func applyVariant(s *Scene, r *rng) {
 	}
 	s.HueShift = sign * []float64{6, -6, 9, -9, 4, -4}[k] * r.between(0.85, 1.15)
 	s.GradientAngle = 90 + []float64{28, -28, 50, -50, 14, -14}[k]
-	s.GlowX = clamp64(s.GlowX+[]float64{0.14, -0.14, 0.08, -0.08, 0.2, -0.2}[k]+r.between(-0.03, 0.03), 0.12, 0.88)
-	s.GlowY = clamp64(s.GlowY+r.between(-0.06, 0.06), 0.12, 0.5)
+	s.GlowX = clamp(s.GlowX+[]float64{0.14, -0.14, 0.08, -0.08, 0.2, -0.2}[k]+r.between(-0.03, 0.03), 0.12, 0.88)
+	s.GlowY = clamp(s.GlowY+r.between(-0.06, 0.06), 0.12, 0.5)
 	if s.Horizon > 0 {
 		s.Horizon += sign * []float64{0.035, -0.035, 0.025, -0.025, 0.045, -0.045}[k]
 	}
-	s.Vignette = clamp64(s.Vignette+r.between(-0.08, 0.12), 0.15, 0.6)
-}
-
-func clamp64(v, lo, hi float64) float64 {
-	if v < lo {
-		return lo
-	}
-	if v > hi {
-		return hi
-	}
-	return v
+	s.Vignette = clamp(s.Vignette+r.between(-0.08, 0.12), 0.15, 0.6)
 }
 
 func srgbHexToOklab(h uint32) oklab {

@@ -69,8 +69,8 @@ func addShadows(c *canvas, s Scene, alpha []float32, pl Placement) {
 			top -= p.ky * ph
 		}
 	}
-	g := shadowGrid{w: c.w, y0: clampInt(int(top), 0, c.h), canvasH: c.h}
-	g.h = clampInt(int(bottom)+1, 0, c.h) - g.y0
+	g := shadowGrid{w: c.w, y0: clamp(int(top), 0, c.h), canvasH: c.h}
+	g.h = clamp(int(bottom)+1, 0, c.h) - g.y0
 	if g.h <= 0 {
 		return
 	}
