@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"io"
 	"path/filepath"
-	"sync"
 
 	_ "image/jpeg" // result formats the service may send
 	_ "image/png"
@@ -16,6 +14,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"backdrop/api"
+	"backdrop/internal/job"
 	"backdrop/internal/output"
 )
 
@@ -31,33 +30,10 @@ type savedImage struct {
 // each. Results that arrive are kept even when another fails.
 func saveResults(ctx context.Context, client *api.Client, task *api.Task, dir, source string, onDone func(done, total int)) ([]savedImage, error) {
 	stem := output.Stem(source)
-	saved := make([]savedImage, len(task.Images))
-	errs := make([]error, len(task.Images))
-	var mu sync.Mutex
-	done := 0
-	var wg sync.WaitGroup
-	for i, ref := range task.Images {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			saved[i], errs[i] = saveOne(ctx, client, ref, dir, fmt.Sprintf("%s-bg-%d", stem, i+1))
-			mu.Lock()
-			done++
-			onDone(done, len(task.Images))
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	var kept []savedImage
-	var failed []error
-	for i := range saved {
-		if errs[i] != nil {
-			failed = append(failed, fmt.Errorf("result %d: %w", i+1, errs[i]))
-			continue
-		}
-		kept = append(kept, saved[i])
-	}
-	return kept, errors.Join(failed...)
+	total := len(task.Images)
+	return job.All(total, "result", func(i int) (savedImage, error) {
+		return saveOne(ctx, client, task.Images[i], dir, fmt.Sprintf("%s-bg-%d", stem, i+1))
+	}, func(done int) { onDone(done, total) })
 }
 
 func saveOne(ctx context.Context, client *api.Client, ref, dir, name string) (savedImage, error) {

@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 
 	_ "image/jpeg" // formats a result may come in
 	_ "image/png"
@@ -123,39 +122,17 @@ func Run(ctx context.Context, c Client, req api.CreateRequest, cacheDir string, 
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Task: task, Images: make([]Image, len(task.Images))}
-	errs := make([]error, len(task.Images))
-	var mu sync.Mutex
-	received := 0
-	report(Progress{Stage: Downloading, Total: len(task.Images)})
-	var wg sync.WaitGroup
-	for i, ref := range task.Images {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res.Images[i], errs[i] = fetch(ctx, c, ref, i+1, task.ID, cacheDir)
-			mu.Lock()
-			received++
-			report(Progress{Stage: Downloading, Received: received, Total: len(task.Images)})
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	kept := res.Images[:0]
-	var failed []error
-	for i, img := range res.Images {
-		if errs[i] != nil {
-			failed = append(failed, fmt.Errorf("variant %d: %w", i+1, errs[i]))
-			continue
-		}
-		kept = append(kept, img)
-	}
-	res.Images = kept
-	if len(failed) > 0 && ctx.Err() != nil {
+	total := len(task.Images)
+	report(Progress{Stage: Downloading, Total: total})
+	images, err := All(total, "variant", func(i int) (Image, error) {
+		return fetch(ctx, c, task.Images[i], i+1, task.ID, cacheDir)
+	}, func(done int) { report(Progress{Stage: Downloading, Received: done, Total: total}) })
+	res := &Result{Task: task, Images: images}
+	if err != nil && ctx.Err() != nil {
 		return res, ctx.Err()
 	}
-	report(Progress{Stage: Done, Received: len(kept), Total: len(task.Images)})
-	return res, errors.Join(failed...)
+	report(Progress{Stage: Done, Received: len(images), Total: total})
+	return res, err
 }
 
 // fetch downloads one result, decodes it and keeps a copy in cacheDir.
