@@ -1,9 +1,20 @@
 // Package api is a Go client of the add-background service
 // (POST /task/pic/background, GET /task/{id}).
 //
-// Every call takes a context first; failures are typed (*Error, *TaskError,
-// *ValidationError) for errors.As. The client never logs its token, never
-// puts it in an error, and sends it only over https or to a loopback address.
+// Every call takes a context first; failures are typed for errors.As:
+// *Error (the service said no), *TaskError (the task failed),
+// *ValidationError (not sent), *NetworkError (no usable answer),
+// *ProtocolError (an answer that cannot be read), *WaitError (stopped
+// waiting; carries the task id), *ExpiredLinkError (a result link the host
+// refuses), *RedirectError. Every error text is one line, bounded, and
+// never holds the token or any 8+ character part of it.
+//
+// Nothing waits or retries forever: every request has time limits of its
+// own per phase (Timeouts), retries are counted, and WaitTask stops at the
+// context's deadline or, without one, after the client's wait bound
+// (10 minutes by default). The token is sent only over https or to a
+// loopback address, and never follows a redirect to another scheme, host
+// or port.
 package api
 
 import (
@@ -22,30 +33,54 @@ const DefaultUserAgent = "backdrop/1.0"
 
 // Client talks to the add-background service. It is safe for concurrent use.
 type Client struct {
-	baseURL      *url.URL
-	token        string
-	http         *http.Client
-	userAgent    string
-	maxRetries   int
-	retryBase    time.Duration
-	retryCap     time.Duration
-	maxRetryWait time.Duration
-	pollInterval time.Duration
-	maxDownload  int64
+	baseURL         *url.URL
+	token           string
+	http            *http.Client // as given (or the shared default)
+	hc              *http.Client // a copy of http under the redirect policy
+	userAgent       string
+	maxRetries      int
+	retryBase       time.Duration
+	retryCap        time.Duration
+	maxRetryWait    time.Duration
+	pollInterval    time.Duration
+	pollBackoffCap  time.Duration
+	outage          time.Duration
+	waitBound       time.Duration
+	maxDownload     int64
+	downloadRetries int
+	timeouts        Timeouts
+	answerLimit     int64
+	inlineLimit     int64
 }
 
+// Defaults of a client, each settable by an option.
+const (
+	DefaultWaitBound       = 10 * time.Minute // WithWaitBound
+	DefaultOutageTolerance = 5 * time.Minute  // WithOutageTolerance
+	DefaultPollBackoffCap  = 15 * time.Second // WithPollBackoffCap
+	DefaultDownloadRetries = 4                // WithDownloadRetries
+)
+
 // NewClient makes a client. With no options it talks to DefaultBaseURL with
-// http.DefaultClient and no token.
+// a shared, tuned HTTP client (not http.DefaultClient), DefaultTimeouts
+// and no token.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		http:         http.DefaultClient,
-		userAgent:    DefaultUserAgent,
-		maxRetries:   4,
-		retryBase:    500 * time.Millisecond,
-		retryCap:     8 * time.Second,
-		maxRetryWait: 2 * time.Minute,
-		pollInterval: time.Second,
-		maxDownload:  64 << 20,
+		http:            defaultHTTPClient(),
+		userAgent:       DefaultUserAgent,
+		maxRetries:      4,
+		retryBase:       500 * time.Millisecond,
+		retryCap:        8 * time.Second,
+		maxRetryWait:    2 * time.Minute,
+		pollInterval:    time.Second,
+		pollBackoffCap:  DefaultPollBackoffCap,
+		outage:          DefaultOutageTolerance,
+		waitBound:       DefaultWaitBound,
+		maxDownload:     64 << 20,
+		downloadRetries: DefaultDownloadRetries,
+		timeouts:        DefaultTimeouts,
+		answerLimit:     DefaultAnswerLimit,
+		inlineLimit:     DefaultInlineAnswerLimit,
 	}
 	if err := WithBaseURL(DefaultBaseURL)(c); err != nil {
 		return nil, err
@@ -55,6 +90,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	c.hc = c.withRedirectPolicy(c.http)
 	return c, nil
 }
 
@@ -76,13 +112,4 @@ func (c *Client) checkTokenTransport() error {
 		return nil
 	}
 	return &ValidationError{"endpoint", fmt.Sprintf("refusing to send the API token over plain http to %s; use https", c.baseURL.Host)}
-}
-
-// redact removes the token from a text the service sent back, in case it
-// echoes it.
-func (c *Client) redact(s string) string {
-	if c.token == "" || len(c.token) < 4 {
-		return s
-	}
-	return strings.ReplaceAll(s, c.token, "[token]")
 }

@@ -1,8 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -27,22 +28,48 @@ type gatewayError struct {
 
 // decodeAnswer reads an answer in the order the contract sets: HTTP status,
 // then the body's "status", then the task's "state" (left to the caller).
+// Its errors are *Error (the service said no) or *ProtocolError (the
+// answer cannot be read); their texts are raw, the client cleans them.
 func decodeAnswer(httpStatus int, body []byte) (*Task, error) {
 	var env envelope
 	jsonErr := json.Unmarshal(body, &env)
 	if apiErr := answerError(httpStatus, env, jsonErr == nil); apiErr != nil {
 		if apiErr.Message == "" && jsonErr != nil {
-			apiErr.Message = snippet(body)
+			apiErr.Message = reduceBody(body)
 		}
 		return nil, apiErr
 	}
 	if jsonErr != nil {
-		return nil, fmt.Errorf("api: unreadable answer from the service: %v", jsonErr)
+		return nil, &ProtocolError{HTTPStatus: httpStatus, Reason: jsonProblem(jsonErr, body)}
 	}
 	if len(env.Data) == 0 || string(env.Data) == "null" {
-		return nil, fmt.Errorf("api: the service's answer has no task data")
+		return nil, &ProtocolError{HTTPStatus: httpStatus, Reason: "it has no task data"}
 	}
-	return decodeTask(env.Data)
+	t, err := decodeTask(env.Data)
+	if err != nil {
+		return nil, &ProtocolError{HTTPStatus: httpStatus, Reason: err.Error()}
+	}
+	return t, nil
+}
+
+// jsonProblem says what is wrong with a body that is not valid JSON.
+func jsonProblem(err error, body []byte) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(body)) == 0:
+		return "it is empty"
+	case errors.As(err, &typ):
+		return "it is not a JSON object"
+	case errors.As(err, &syntax) && strings.Contains(syntax.Error(), "unexpected end"):
+		return "it was cut short"
+	case bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")):
+		return "it is broken JSON"
+	}
+	if s := reduceBody(body); s != "" {
+		return "it is not JSON: " + s
+	}
+	return "it is not JSON"
 }
 
 // answerError returns the *Error an answer stands for, or nil on success.
@@ -100,7 +127,7 @@ func gatewayStatus(code, typ string) int {
 func decodeTask(raw json.RawMessage) (*Task, error) {
 	var d map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, fmt.Errorf("api: task data is not an object: %v", err)
+		return nil, errors.New("its task data is not an object")
 	}
 	t := &Task{
 		ID:          flexString(d["task_id"]),
@@ -112,7 +139,11 @@ func decodeTask(raw json.RawMessage) (*Task, error) {
 	}
 	st, ok := flexInt(d["state"])
 	if !ok {
-		// An answer with images but no state is a finished one.
+		if raw := d["state"]; len(raw) > 0 && string(raw) != "null" {
+			return nil, errors.New("its task state is not a number")
+		}
+		// An answer with images but no state is a finished one; one
+		// with neither (an async create's answer) is queued.
 		st = int(StateQueued)
 	}
 	t.State = State(st)
@@ -139,7 +170,9 @@ func decodeTask(raw json.RawMessage) (*Task, error) {
 }
 
 // collectImages gathers results from "image" (a string or a list) and
-// "image_1".."image_4", skipping empty slots and repeats.
+// "image_1".."image_4", skipping empty slots and repeats. A task has at
+// most MaxBatchSize results: more are dropped (a batch is billed by its
+// size, never by what the service sends).
 func collectImages(d map[string]json.RawMessage) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -162,6 +195,9 @@ func collectImages(d map[string]json.RawMessage) []string {
 		for _, s := range imageValues(d["image_"+strconv.Itoa(i)]) {
 			add(s)
 		}
+	}
+	if len(out) > MaxBatchSize {
+		out = out[:MaxBatchSize]
 	}
 	return out
 }
@@ -254,13 +290,4 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
-}
-
-// snippet is the start of a body that is not JSON (an HTML error page, say).
-func snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
 }

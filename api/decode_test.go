@@ -106,7 +106,7 @@ func timeNow() time.Time { return time.Now().Truncate(time.Second) }
 func TestJPEGBase64IsNotTakenForAPath(t *testing.T) {
 	c, _ := NewClient(WithBaseURL("http://127.0.0.1:9"))
 	jpegB64 := "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U"
-	task, err := c.decode(&answer{status: 200, header: http.Header{}, body: []byte(`{"status":200,"data":{"task_id":"t","state":1,"image":"` + jpegB64 + `"}}`)})
+	task, err := c.decode(opPoll, &answer{status: 200, header: http.Header{}, body: []byte(`{"status":200,"data":{"task_id":"t","state":1,"image":"` + jpegB64 + `"}}`)})
 	if err != nil || task.Images[0] != jpegB64 {
 		t.Fatalf("%v %v", err, task.Images)
 	}

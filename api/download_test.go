@@ -120,7 +120,7 @@ func TestRelativeResultPathsAreResolved(t *testing.T) {
 	var hs *httptest.Server
 	hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/files/1.png" {
-			w.Write([]byte("\x89PNG\r\n\x1a\n"))
+			w.Write(pngBytes(4, 3))
 			return
 		}
 		w.Write([]byte(`{"status":200,"data":{"task_id":"t","state":1,"image":"/files/1.png"}}`))

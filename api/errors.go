@@ -1,20 +1,32 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
+
+// Every error text the client makes is one line, at most a few hundred
+// characters, and free of the token: the window and the CLI may show
+// Error() as it is.
 
 // Error is an answer of the service that is not a success: an HTTP error,
 // a non-200 "status" in the body, or the gateway's {"error":{...}} shape.
 type Error struct {
 	HTTPStatus int    // the HTTP status code
 	Status     int    // the body's "status", when it has one
-	Message    string // the service's own words
+	Message    string // the service's own words, on one line, token removed
 	Type       string // the gateway's error type, when given
 	Code       string // the gateway's error code, when given
 	RetryAfter string // the Retry-After header of a 429, if any
+	// MayHaveBeenCreated is set on a create answered with a server fault
+	// (5xx, 408) after the upload: the service may have made, and billed,
+	// the task before failing. Such a create is never sent again.
+	MayHaveBeenCreated bool
+
+	redact func(string) string
 }
 
 // code returns the most telling status: the body's, else the HTTP one.
@@ -30,7 +42,14 @@ func (e *Error) Error() string {
 	if msg == "" {
 		msg = http.StatusText(e.code())
 	}
-	return fmt.Sprintf("%s (%d): %s", errorSummary(e.code()), e.code(), msg)
+	s := fmt.Sprintf("%s (%d)", errorSummary(e.code()), e.code())
+	if msg != "" {
+		s += ": " + msg
+	}
+	if e.MayHaveBeenCreated {
+		s += "; the task may still have been made and billed, so it was not sent again"
+	}
+	return finish(s, e.redact)
 }
 
 // errorSummary says in a designer's words what an HTTP status means here.
@@ -50,6 +69,8 @@ func errorSummary(code int) string {
 		return "the service is rate limiting; try again in a moment"
 	case code >= 500:
 		return "the service had a fault"
+	case code >= 300 && code < 400:
+		return "the service answered with a redirect the client does not follow"
 	default:
 		return "the service answered with an error"
 	}
@@ -59,7 +80,9 @@ func errorSummary(code int) string {
 type TaskError struct {
 	TaskID string
 	State  State
-	Detail string // state_detail / err_info from the service
+	Detail string // state_detail / err_info from the service, one line, token removed
+
+	redact func(string) string
 }
 
 func (e *TaskError) Error() string {
@@ -67,7 +90,7 @@ func (e *TaskError) Error() string {
 	if e.Detail != "" && e.Detail != s {
 		s += ": " + e.Detail
 	}
-	return s
+	return finish(s, e.redact)
 }
 
 // ValidationError is a request the client refused to send.
@@ -80,6 +103,166 @@ func (e *ValidationError) Error() string { return e.Field + ": " + e.Reason }
 
 // ErrTooLarge is returned by Download when a result exceeds the size cap.
 var ErrTooLarge = errors.New("api: result image is larger than the download cap")
+
+// ErrTruncated is wrapped (in a *NetworkError) when a result arrived
+// shorter than announced or visibly cut, on every try.
+var ErrTruncated = errors.New("the result image arrived incomplete")
+
+// ErrNoResults is wrapped when a task is done but the service named no
+// image: nothing was delivered, nothing can be fetched later.
+var ErrNoResults = errors.New("the service finished the task but sent no image")
+
+// NetworkError is a request that got no usable answer: the connection
+// could not be made, broke, or a time limit ran out. The window and the
+// CLI word it from Host, Timeout and MayHaveBeenCreated; Error() is a
+// short sentence that already says the essentials.
+type NetworkError struct {
+	Op   string // "create", "poll" or "download"
+	Host string // host[:port] of the request, e.g. "api.gpt.ge"
+	// Phase is where it failed: "connecting", "TLS handshake", "sending
+	// the image", "waiting for the answer" or "reading the answer".
+	Phase string
+	// Timeout says a time limit of the client ran out (Limit long).
+	Timeout bool
+	Limit   time.Duration
+	// MayHaveBeenCreated is set on a create whose upload was complete when
+	// the connection failed: the service may have made (and billed) the
+	// task. The client never sends such a create again.
+	MayHaveBeenCreated bool
+	// Reason is a short description of the cause ("connection refused").
+	Reason string
+	Err    error // the underlying error, for errors.Is/As
+
+	sent   bool // request headers were written: a create is not retried
+	redact func(string) string
+}
+
+func (e *NetworkError) Error() string {
+	var s string
+	switch {
+	case e.Op == "download" && e.Timeout:
+		s = fmt.Sprintf("downloading a result from %s: %s", e.Host, e.timeoutText())
+	case e.Op == "download":
+		s = fmt.Sprintf("downloading a result from %s failed: %s", e.Host, e.Reason)
+	case e.MayHaveBeenCreated && e.Timeout:
+		s = fmt.Sprintf("%s did not answer within %s after the image was sent; the task may exist and may have been billed, so it was not sent again", e.Host, e.Limit)
+	case e.MayHaveBeenCreated:
+		s = fmt.Sprintf("the connection to %s broke after the image was sent (%s); the task may exist and may have been billed, so it was not sent again", e.Host, e.Reason)
+	case e.Timeout:
+		s = fmt.Sprintf("%s: %s", e.Host, e.timeoutText())
+	case e.sent:
+		s = fmt.Sprintf("the connection to %s broke while %s (%s)", e.Host, e.Phase, e.Reason)
+	default:
+		s = fmt.Sprintf("cannot reach %s (%s)", e.Host, e.Reason)
+	}
+	return finish(s, e.redact)
+}
+
+func (e *NetworkError) timeoutText() string {
+	switch e.Phase {
+	case phaseConnecting.String():
+		return fmt.Sprintf("could not connect within %s", e.Limit)
+	case phaseTLS.String():
+		return fmt.Sprintf("the secure connection was not set up within %s", e.Limit)
+	case phaseSending.String():
+		return fmt.Sprintf("sending the image stalled for %s", e.Limit)
+	case phaseReading.String():
+		return fmt.Sprintf("the answer stopped arriving (nothing for %s)", e.Limit)
+	}
+	return fmt.Sprintf("no answer within %s", e.Limit)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// ProtocolError is an answer that arrived whole but cannot be read: not
+// JSON, cut short, the wrong types, no task data, too large.
+type ProtocolError struct {
+	Op         string // "create", "poll" or "download"
+	HTTPStatus int
+	Reason     string // one line, token removed
+	// MayHaveBeenCreated is set on a create whose answer was a success
+	// that cannot be read: the task may exist and may have been billed.
+	MayHaveBeenCreated bool
+
+	redact func(string) string
+}
+
+func (e *ProtocolError) Error() string {
+	s := fmt.Sprintf("the service's answer cannot be read (HTTP %d): %s", e.HTTPStatus, e.Reason)
+	if e.MayHaveBeenCreated {
+		s += "; the task may have been made and billed, so it was not sent again"
+	}
+	return finish(s, e.redact)
+}
+
+// WaitError is a task the client stopped waiting for: the run's time
+// bound ran out, the service stayed unreachable for too long, or the wait
+// was cancelled. The task may still finish: its results can be fetched
+// later with TaskID (GetTask/WaitTask, `backdrop fetch TASK_ID`) while
+// their links live (about an hour after it ends).
+type WaitError struct {
+	TaskID    string
+	LastState State // the last state seen (StateQueued if none)
+	Err       error // why: context.DeadlineExceeded, context.Canceled, or the last poll's error
+
+	redact func(string) string
+}
+
+func (e *WaitError) Error() string {
+	var s string
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		s = fmt.Sprintf("task %s did not finish in time (last state: %s)", e.TaskID, e.LastState)
+	case errors.Is(e.Err, context.Canceled):
+		s = fmt.Sprintf("stopped waiting for task %s (last state: %s)", e.TaskID, e.LastState)
+	default:
+		s = fmt.Sprintf("stopped waiting for task %s: %v", e.TaskID, e.Err)
+	}
+	return finish(s, e.redact)
+}
+
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// ExpiredLinkError is a result link the host refuses (403, 404 or 410):
+// presigned links expire about an hour after the task ends. The caller
+// adds the task id to its message.
+type ExpiredLinkError struct {
+	HTTPStatus int
+	Host       string
+	Detail     string // the host's own words, one line, token removed
+
+	redact func(string) string
+}
+
+func (e *ExpiredLinkError) Error() string {
+	s := fmt.Sprintf("the result link has expired (HTTP %d from %s); results are kept about an hour", e.HTTPStatus, e.Host)
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return finish(s, e.redact)
+}
+
+// RedirectError is a redirect the client refused to follow: from https
+// to plain http, or of a create.
+type RedirectError struct {
+	From, To string // scheme://host[:port] of each side
+	Reason   string
+
+	redact func(string) string
+}
+
+func (e *RedirectError) Error() string {
+	return finish(fmt.Sprintf("refused a redirect from %s to %s: %s", e.From, e.To, e.Reason), e.redact)
+}
+
+// finish makes an error text: one line, without the token, bounded.
+func finish(s string, redact func(string) string) string {
+	s = oneLine(s)
+	if redact != nil {
+		s = redact(s)
+	}
+	return bound(s, maxErrorRunes)
+}
 
 // IsAuth reports whether err is a refused token or an account without access.
 func IsAuth(err error) bool {
@@ -103,4 +286,43 @@ func IsNotFound(err error) bool {
 func IsValidation(err error) bool {
 	var e *ValidationError
 	return errors.As(err, &e)
+}
+
+// IsNetwork reports whether err is a *NetworkError.
+func IsNetwork(err error) bool {
+	var e *NetworkError
+	return errors.As(err, &e)
+}
+
+// IsExpiredLink reports whether err is an *ExpiredLinkError.
+func IsExpiredLink(err error) bool {
+	var e *ExpiredLinkError
+	return errors.As(err, &e)
+}
+
+// TaskMayExist reports whether a failed create may nevertheless have made
+// (and billed) a task: the upload was complete and then the connection
+// broke, no answer came in time, the service had a fault, or its success
+// answer could not be read. The user should look before sending again.
+func TaskMayExist(err error) bool {
+	var ne *NetworkError
+	var pe *ProtocolError
+	var ae *Error
+	return (errors.As(err, &ne) && ne.MayHaveBeenCreated) ||
+		(errors.As(err, &pe) && pe.MayHaveBeenCreated) ||
+		(errors.As(err, &ae) && ae.MayHaveBeenCreated)
+}
+
+// TaskIDOf returns the id of the task an error is about, when it knows
+// one (a *WaitError or a *TaskError), else "".
+func TaskIDOf(err error) string {
+	var we *WaitError
+	if errors.As(err, &we) {
+		return we.TaskID
+	}
+	var te *TaskError
+	if errors.As(err, &te) {
+		return te.TaskID
+	}
+	return ""
 }

@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -61,6 +64,13 @@ func tasksCreated(srv *contract.Server) int {
 		}
 	}
 	return n
+}
+
+// pngBytes is a whole PNG file of w×h pixels.
+func pngBytes(w, h int) []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, h)))
+	return buf.Bytes()
 }
 
 func writePNG(t *testing.T, dir, name string, w, h int) string {

@@ -35,7 +35,10 @@ func WithToken(token string) Option {
 	}
 }
 
-// WithHTTPClient sets the *http.Client used for every request.
+// WithHTTPClient sets the *http.Client used for every request. The client
+// is not changed: requests go through a copy that adds the redirect policy
+// (the caller's CheckRedirect still runs after it), and the Timeouts hold
+// whatever its Transport. Its Timeout, if set, also applies.
 func WithHTTPClient(h *http.Client) Option {
 	return func(c *Client) error {
 		if h == nil {
@@ -96,6 +99,72 @@ func WithMaxDownload(n int64) Option {
 			return fmt.Errorf("api: download cap must be positive")
 		}
 		c.maxDownload = n
+		return nil
+	}
+}
+
+// WithWaitBound bounds WaitTask (and the waiting part of Generate) when its
+// context has no deadline (default DefaultWaitBound): a task still working
+// then, or in a state the client does not know, ends in a *WaitError.
+func WithWaitBound(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("api: wait bound must be positive")
+		}
+		c.waitBound = d
+		return nil
+	}
+}
+
+// WithOutageTolerance sets how long WaitTask keeps polling through
+// failures in a row (5xx, 429, timeouts, broken connections, unreadable
+// answers) before it gives up with a *WaitError (default
+// DefaultOutageTolerance), always within the wait bound.
+func WithOutageTolerance(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("api: outage tolerance must be positive")
+		}
+		c.outage = d
+		return nil
+	}
+}
+
+// WithPollBackoffCap caps the delay between polls during an outage: the
+// poll interval doubles from one failure to the next up to this (default
+// DefaultPollBackoffCap).
+func WithPollBackoffCap(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("api: poll backoff cap must be positive")
+		}
+		c.pollBackoffCap = d
+		return nil
+	}
+}
+
+// WithDownloadRetries sets how many times Download starts a result again
+// after a reset, a stall, a cut body or a 5xx (default
+// DefaultDownloadRetries).
+func WithDownloadRetries(n int) Option {
+	return func(c *Client) error {
+		if n < 0 {
+			return fmt.Errorf("api: download retries must not be negative")
+		}
+		c.downloadRetries = n
+		return nil
+	}
+}
+
+// WithAnswerLimits caps the size of a JSON answer: plain for one with no
+// inline image data, inline for one carrying base64 images (defaults
+// DefaultAnswerLimit and DefaultInlineAnswerLimit).
+func WithAnswerLimits(plain, inline int64) Option {
+	return func(c *Client) error {
+		if plain <= 0 || inline < plain {
+			return fmt.Errorf("api: answer limits must be positive, inline at least plain")
+		}
+		c.answerLimit, c.inlineLimit = plain, inline
 		return nil
 	}
 }

@@ -1,12 +1,21 @@
 package api
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	_ "golang.org/x/image/bmp" // for InspectImage
+	_ "golang.org/x/image/webp"
 )
 
 // Limits the service sets on a request.
@@ -26,6 +35,14 @@ type CreateRequest struct {
 	BatchSize   int    // 1..4 images, each billed; 0 means DefaultBatch
 	Sync        bool   // ask the service to answer only when done
 	CallbackURL string // optional http(s) URL the service notifies
+}
+
+// batch is the number of images the request asks for.
+func (r CreateRequest) batch() int {
+	if r.BatchSize == 0 {
+		return DefaultBatch
+	}
+	return r.BatchSize
 }
 
 // preparedRequest is a validated request, ready to be encoded.
@@ -108,34 +125,91 @@ func SniffImage(head []byte) string {
 	return ""
 }
 
-// inspectImageFile checks that path is a readable image the service accepts,
-// judged by its content, and returns its size and content type.
+// MaxImagePixels bounds the pixels of an image the client sends or lets
+// be decoded: a small file can claim a huge size and take all memory when
+// opened (a decompression bomb). It is the bound of imagefile.MaxPixels.
+const MaxImagePixels = 100 << 20
+
+// ImageInfo is what an image's header says.
+type ImageInfo struct {
+	Format        string // content type, e.g. "image/png"
+	Width, Height int
+}
+
+// InspectImage reads the header of image data (the first few KB are
+// enough for the accepted formats) and checks it: a format the service
+// accepts, a header that is not damaged, at most MaxImagePixels. The
+// pixels are not decoded.
+func InspectImage(head []byte) (ImageInfo, error) {
+	info := ImageInfo{Format: SniffImage(head)}
+	if info.Format == "" {
+		return info, errors.New("not a JPEG, PNG, WebP or BMP image")
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
+	if err != nil {
+		if damagedHeader(err) {
+			return info, errors.New("the image is damaged")
+		}
+		return info, nil // a variant Go cannot read; the service judges
+	}
+	info.Width, info.Height = cfg.Width, cfg.Height
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return info, errors.New("the image is damaged (no size)")
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+		return info, fmt.Errorf("the image claims %d × %d pixels, more than the %d megapixels allowed", cfg.Width, cfg.Height, MaxImagePixels>>20)
+	}
+	return info, nil
+}
+
+// damagedHeader tells a broken header from a format variant Go lacks.
+func damagedHeader(err error) bool {
+	var pngErr png.FormatError
+	var jpegErr jpeg.FormatError
+	return errors.As(err, &pngErr) || errors.As(err, &jpegErr) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// headerBytes is how much of a file InspectImage is given: JPEG headers
+// may sit after large EXIF blocks.
+const headerBytes = 256 << 10
+
+// inspectImageFile checks that path is a regular, readable image file the
+// service accepts, judged by its content, and returns its size and content
+// type. A FIFO or a device is refused before it is opened (opening a FIFO
+// blocks).
 func inspectImageFile(path string) (int64, string, error) {
-	f, err := os.Open(path)
+	st, err := os.Stat(path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return 0, "", fmt.Errorf("%s does not exist", path)
 		}
 		return 0, "", fmt.Errorf("cannot read %s: %v", path, unwrapPathError(err))
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return 0, "", fmt.Errorf("cannot read %s: %v", path, err)
-	}
-	if info.IsDir() {
+	if st.IsDir() {
 		return 0, "", fmt.Errorf("%s is a folder, not an image", path)
 	}
-	if info.Size() > MaxImageBytes {
-		return 0, "", fmt.Errorf("%s is %.1f MB; the service takes at most 15 MB", path, float64(info.Size())/(1<<20))
+	if !st.Mode().IsRegular() {
+		return 0, "", fmt.Errorf("%s is not a regular file", path)
 	}
-	head := make([]byte, 512)
-	n, _ := f.Read(head)
-	ct := SniffImage(head[:n])
-	if ct == "" {
+	if st.Size() > MaxImageBytes {
+		return 0, "", fmt.Errorf("%s is %.1f MB; the service takes at most 15 MB", path, float64(st.Size())/(1<<20))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", fmt.Errorf("cannot read %s: %v", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	head := make([]byte, headerBytes)
+	n, _ := io.ReadFull(f, head)
+	info, err := InspectImage(head[:n])
+	switch {
+	case info.Format == "":
 		return 0, "", fmt.Errorf("%s is not a JPEG, PNG, WebP or BMP image", path)
+	case err != nil:
+		return 0, "", fmt.Errorf("%s: %v", path, err)
 	}
-	return info.Size(), ct, nil
+	return st.Size(), info.Format, nil
 }
 
 func unwrapPathError(err error) error {

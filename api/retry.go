@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,14 +47,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// notSent reports whether a failed request surely never reached the server:
-// the connection could not be made, or no header was written on it.
-func notSent(err error, wroteHeaders bool) bool {
-	if !wroteHeaders {
-		return true
+// retryableFailure reports whether a request that got no answer may be
+// tried again: a GET always (but a TLS trust failure never), a create only
+// when no byte of it was written.
+func retryableFailure(method string, err error) bool {
+	var ne *NetworkError
+	if !errors.As(err, &ne) || isCertificateError(ne.Err) {
+		return false
 	}
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return method == http.MethodGet || !ne.sent
 }
 
 // retryableStatus reports whether an answer with this status may be asked

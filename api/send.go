@@ -2,27 +2,36 @@ package api
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptrace"
-	"sync/atomic"
+	"net/url"
+	"strings"
+	"syscall"
 	"time"
 )
 
-// Caps on what is read of an answer: a task answer may carry base64 images.
+// What a request is for; it names the request in errors and picks its
+// headers limit.
 const (
-	maxAnswerBytes = 256 << 20
-	maxErrorBytes  = 64 << 10
+	opCreate   = "create"
+	opPoll     = "poll"
+	opDownload = "download"
 )
 
 // call is one service request that may be tried several times.
 type call struct {
-	method string
-	url    string
-	auth   bool
-	body   *uploadBody // nil for a GET
+	op      string
+	method  string
+	url     string
+	auth    bool
+	body    *uploadBody   // nil for a GET
+	header  time.Duration // limit from the end of the upload to the headers
+	retries int           // how many times it may be tried again
 }
 
 // answer is what came back, read whole.
@@ -33,8 +42,9 @@ type answer struct {
 }
 
 // send makes the call, retrying what the contract allows: a GET on
-// connection errors, 408, 429 and 5xx; a POST only on 429 or when the
-// request surely never left, so a task is never created (and billed) twice.
+// connection errors, time-outs, 408, 429 and 5xx; a POST only on 429 or
+// when the request surely never left (no header written), so a task is
+// never created (and billed) twice.
 func (c *Client) send(ctx context.Context, k call) (*answer, error) {
 	if k.auth {
 		if err := c.checkTokenTransport(); err != nil {
@@ -42,14 +52,14 @@ func (c *Client) send(ctx context.Context, k call) (*answer, error) {
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		ans, wroteHeaders, err := c.try(ctx, k)
+		ans, err := c.try(ctx, k)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		last := attempt >= c.maxRetries
+		last := attempt >= k.retries
 		if err != nil {
-			if last || (k.method != http.MethodGet && !notSent(err, wroteHeaders)) {
-				return nil, fmt.Errorf("api: cannot reach the service at %s: %w", c.baseURL.Host, err)
+			if last || !retryableFailure(k.method, err) {
+				return nil, err
 			}
 			if err := sleep(ctx, c.backoff(attempt)); err != nil {
 				return nil, err
@@ -73,30 +83,28 @@ func (c *Client) send(ctx context.Context, k call) (*answer, error) {
 	}
 }
 
-// try makes one request and reads the answer (capped).
-func (c *Client) try(ctx context.Context, k call) (*answer, bool, error) {
-	// The transport calls WroteHeaders from its own goroutine.
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
-	ctx = httptrace.WithClientTrace(ctx, trace)
+// try makes one request under the watchdog and reads the answer (capped).
+func (c *Client) try(ctx context.Context, k call) (*answer, error) {
+	rctx, wd := c.watch(ctx, k.header, true)
+	defer wd.stop()
 	var body io.ReadCloser
-	var length int64
 	if k.body != nil {
-		var err error
-		if body, err = k.body.Open(); err != nil {
-			return nil, false, err
+		rc, err := k.body.Open()
+		if err != nil {
+			return nil, err
 		}
-		length = k.body.Len()
+		// The transport closes it, perhaps after Do returns.
+		body = readCloser{watchedReader{rc, wd}, rc}
 	}
-	req, err := http.NewRequestWithContext(ctx, k.method, k.url, body)
+	req, err := http.NewRequestWithContext(rctx, k.method, k.url, body)
 	if err != nil {
 		if body != nil {
 			body.Close()
 		}
-		return nil, false, err
+		return nil, err
 	}
 	if k.body != nil {
-		req.ContentLength = length
+		req.ContentLength = k.body.Len()
 		req.Header.Set("Content-Type", k.body.contentType)
 		// The transport must not replay the body on its own; send decides.
 		req.GetBody = nil
@@ -106,20 +114,106 @@ func (c *Client) try(ctx context.Context, k call) (*answer, bool, error) {
 	if k.auth && c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, wrote.Load(), err
+		return nil, c.networkError(ctx, rctx, wd, k.op, req.URL, err)
 	}
 	defer resp.Body.Close()
-	limit := int64(maxAnswerBytes)
+	r := watchedReader{resp.Body, wd}
+	var data []byte
 	if resp.StatusCode >= 400 {
-		limit = maxErrorBytes
+		data, err = readError(r)
+	} else {
+		data, err = readAnswer(r, resp.ContentLength, c.answerLimit, c.inlineLimit)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return nil, true, fmt.Errorf("reading the answer: %w", err)
+		var big *errAnswerTooLarge
+		if errors.As(err, &big) {
+			return nil, &ProtocolError{Op: k.op, HTTPStatus: resp.StatusCode, Reason: big.Error(),
+				MayHaveBeenCreated: k.op == opCreate, redact: c.Redact}
+		}
+		return nil, c.networkError(ctx, rctx, wd, k.op, req.URL, err)
 	}
-	return &answer{status: resp.StatusCode, header: resp.Header, body: data}, true, nil
+	return &answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// networkError types a failed request. The caller's own cancellation or
+// deadline is returned as it is; a refused redirect as *RedirectError;
+// anything else becomes a *NetworkError saying how far the request got.
+func (c *Client) networkError(ctx, rctx context.Context, wd *watchdog, op string, u *url.URL, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var re *RedirectError
+	if errors.As(err, &re) {
+		re.redact = c.Redact
+		return re
+	}
+	ph, wroteHeader, wroteAll := wd.state()
+	ne := &NetworkError{Op: op, Host: u.Host, Phase: ph.String(), Err: err, sent: wroteHeader, redact: c.Redact}
+	var tc *timeoutCause
+	var ue *url.Error
+	switch {
+	case errors.As(context.Cause(rctx), &tc):
+		ne.Timeout, ne.Limit, ne.Phase, ne.Err = true, tc.limit, tc.phase.String(), tc
+		ne.Reason = tc.Error()
+	case errors.As(err, &ue) && ue.Timeout():
+		ne.Timeout, ne.Limit = true, c.http.Timeout
+		ne.Reason = "timed out"
+	default:
+		ne.Reason = c.cleanText(reasonOf(err), 120)
+	}
+	ne.MayHaveBeenCreated = op == opCreate && wroteAll
+	return ne
+}
+
+// reasonOf says in a few words why a connection failed.
+func reasonOf(err error) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var record tls.RecordHeaderError
+	switch {
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return "host not found"
+		}
+		return "name lookup failed"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, syscall.EPIPE):
+		return "connection closed"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return "network unreachable"
+	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &invalid):
+		return "its TLS certificate is not trusted"
+	case errors.As(err, &record):
+		return "it does not speak TLS"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the connection closed early"
+	case errors.Is(err, net.ErrClosed):
+		return "connection closed"
+	}
+	msg := err.Error()
+	if ue, ok := err.(*url.Error); ok {
+		msg = ue.Err.Error()
+	}
+	if strings.Contains(msg, "HTTP response to HTTPS client") {
+		return "it answers plain http, not https"
+	}
+	return msg
+}
+
+// isCertificateError reports a TLS trust failure: trying again cannot help.
+func isCertificateError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	return errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &badHost)
 }
 
 // effectiveStatus is the HTTP status, or the body's "status" when the

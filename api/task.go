@@ -10,7 +10,10 @@ type Task struct {
 	Progress    int // 0..100
 	// Images holds the results in slot order: http(s) URLs (presigned,
 	// expiring about an hour after completion) or base64 image data.
-	// Download accepts either.
+	// Download accepts either. A path the service gives is already made
+	// absolute against the base URL. There are never more than
+	// MaxBatchSize, nor (from CreateTask and Generate) more than the
+	// request's batch size.
 	Images         []string
 	Width, Height  int
 	ForegroundRect *Rect
@@ -30,7 +33,7 @@ type Rect struct {
 }
 
 // err returns the task's failure as a *TaskError, or nil.
-func (t *Task) err() error {
+func (t *Task) err(redact func(string) string) error {
 	if !t.State.Failed() {
 		return nil
 	}
@@ -38,5 +41,5 @@ func (t *Task) err() error {
 	if t.ErrInfo != "" {
 		detail = t.ErrInfo
 	}
-	return &TaskError{TaskID: t.ID, State: t.State, Detail: detail}
+	return &TaskError{TaskID: t.ID, State: t.State, Detail: detail, redact: redact}
 }
