@@ -96,14 +96,14 @@ type Fault struct {
 type Shape int
 
 const (
-	ShapeSlots       Shape = iota // image_1..image_4, "" beyond the batch
-	ShapeURL                      // data.image: one URL string (the first image only)
-	ShapeList                     // data.image: a list of URLs
-	ShapeBase64                   // data.image: a list of base64 PNGs (return_type 2)
-	ShapeBase64Slots              // image_1..image_4 holding base64 PNGs
-	ShapeDataURI                  // data.image: a list of data: URIs
-	ShapeRelative                 // data.image: a list of paths ("/results/ID/1.png")
-	ShapeRelativeNoExt            // data.image: a list of paths without extension ("/results/ID/1")
+	ShapeSlots         Shape = iota // image_1..image_4, "" beyond the batch
+	ShapeURL                        // data.image: one URL string (the first image only)
+	ShapeList                       // data.image: a list of URLs
+	ShapeBase64                     // data.image: a list of base64 PNGs (return_type 2)
+	ShapeBase64Slots                // image_1..image_4 holding base64 PNGs
+	ShapeDataURI                    // data.image: a list of data: URIs
+	ShapeRelative                   // data.image: a list of paths ("/results/ID/1.png")
+	ShapeRelativeNoExt              // data.image: a list of paths without extension ("/results/ID/1")
 )
 
 // Step is one answer of a task while it works.
