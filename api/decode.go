@@ -205,26 +205,34 @@ func collectImages(d map[string]json.RawMessage) []string {
 // imageValues reads a string, a list of strings, or objects with a url or
 // base64 field.
 func imageValues(raw json.RawMessage) []string {
-	if len(raw) == 0 || string(raw) == "null" {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
 		return nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return []string{s}
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil {
-		var out []string
-		for _, item := range list {
-			out = append(out, imageValues(item)...)
+	// One decoding pass, chosen by the first byte: inline results make
+	// these values megabytes long.
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return []string{s}
 		}
-		return out
-	}
-	var obj map[string]string
-	if json.Unmarshal(raw, &obj) == nil {
-		for _, k := range []string{"url", "b64_json", "base64", "data"} {
-			if v := obj[k]; v != "" {
-				return []string{v}
+	case '[':
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) == nil {
+			var out []string
+			for _, item := range list {
+				out = append(out, imageValues(item)...)
+			}
+			return out
+		}
+	case '{':
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) == nil {
+			for _, k := range []string{"url", "b64_json", "base64", "data"} {
+				if v := flexString(obj[k]); v != "" {
+					return []string{v}
+				}
 			}
 		}
 	}

@@ -566,19 +566,31 @@ func (s *Server) raw(w http.ResponseWriter, r *http.Request, f Fault, body []byt
 		s.reset(w, f.Kind == Truncate)
 		return
 	}
+	// Counted as delivered before the write, so that a client that has
+	// the image never finds it missing; taken back if the write fails.
+	s.deliver(delivered, true)
 	if _, err := w.Write(body); err != nil {
+		s.deliver(delivered, false)
 		return
 	}
 	if fl, ok := w.(http.Flusher); ok {
 		fl.Flush()
 	}
+}
+
+func (s *Server) deliver(images [][]byte, on bool) {
 	s.mu.Lock()
-	for _, img := range delivered {
-		if img != nil {
+	defer s.mu.Unlock()
+	for _, img := range images {
+		if img == nil {
+			continue
+		}
+		if on {
 			s.delivered[Digest(img)] = true
+		} else {
+			delete(s.delivered, Digest(img))
 		}
 	}
-	s.mu.Unlock()
 }
 
 // hang holds the request until the client leaves or the server closes.
