@@ -94,12 +94,12 @@ func TestCleanTextIsOneBoundedLine(t *testing.T) {
 func TestReduceBody(t *testing.T) {
 	cases := map[string]string{
 		"<!DOCTYPE html><html><head><style>h1{}</style><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>": "502 Bad Gateway",
-		"<html><body>\n<script>var x=1</script>\n<h1>Service &amp; Maintenance</h1><p>back soon</p></body></html>":              "Service & Maintenance",
-		`<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>`:                    "AccessDenied: Request has expired",
-		"\n\n  upstream connect error\nreset reason: overflow\n": "upstream connect error",
-		"<html><title>\n  Split\n  title </title>":                "Split title",
-		"<<<>>>":                                                    "<<<>>>",
-		"":                                                          "",
+		"<html><body>\n<script>var x=1</script>\n<h1>Service &amp; Maintenance</h1><p>back soon</p></body></html>":            "Service & Maintenance",
+		`<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>`:                 "AccessDenied: Request has expired",
+		"\n\n  upstream connect error\nreset reason: overflow\n":                                                              "upstream connect error",
+		"<html><title>\n  Split\n  title </title>":                                                                            "Split title",
+		"<<<>>>": "<<<>>>",
+		"":       "",
 	}
 	for in, want := range cases {
 		if got := reduceBody([]byte(in)); got != want {
