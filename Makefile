@@ -4,7 +4,7 @@
 BINARY := backdrop
 export LANG ?= en_US.UTF-8
 
-.PHONY: run build test deps fmt-check vet screenshots clean
+.PHONY: run build test fuzz deps fmt-check vet screenshots clean
 
 run: deps
 	go run .
@@ -14,6 +14,18 @@ build: deps
 
 test: deps fmt-check vet
 	go test -race ./...
+
+# Runs every fuzz target (func FuzzXxx in a _test.go file) for FUZZTIME
+# each, from its seed corpus in testdata/fuzz; `make test` already runs
+# the corpora as plain tests. New failing inputs land in testdata/fuzz.
+FUZZTIME ?= 30s
+fuzz: deps
+	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for target in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -c6-); do \
+			echo "== $$dir $$target ($(FUZZTIME))"; \
+			go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir; \
+		done; \
+	done
 
 deps:
 	@./scripts/install-deps.sh

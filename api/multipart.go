@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // uploadBody is the multipart form of a create call. The image file is
@@ -49,7 +51,7 @@ func newUploadBody(p *preparedRequest) (*uploadBody, error) {
 	if p.ImageFile != "" {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="image_file"; filename="%s"`,
-			quoteEscaper.Replace(filepath.Base(p.ImageFile))))
+			quoteEscaper.Replace(formFileName(p.ImageFile, p.fileContentType))))
 		h.Set("Content-Type", p.fileContentType)
 		if _, err := w.CreatePart(h); err != nil {
 			return nil, err
@@ -64,7 +66,26 @@ func newUploadBody(p *preparedRequest) (*uploadBody, error) {
 	return b, nil
 }
 
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
+
+// formFileName is the file name sent for path: its base name as valid
+// UTF-8 without control or invisible characters (a name may hold any byte
+// but '/' and NUL on Linux), or "image" with the format's extension when
+// nothing is left.
+func formFileName(path, contentType string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(filepath.Base(path), ""))
+	name = strings.TrimSpace(name)
+	if name == "" || name == "." || name == ".." || name == string(filepath.Separator) {
+		ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/bmp": ".bmp"}[contentType]
+		return "image" + ext
+	}
+	return name
+}
 
 // Len is the exact size of the body in bytes.
 func (b *uploadBody) Len() int64 {
