@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"backdrop/api"
 	"backdrop/internal/faultserver"
 	"backdrop/internal/job"
@@ -668,5 +670,5 @@ func TestMain(m *testing.M) {
 	// A -parallel given on the command line still wins: flags are parsed
 	// in m.Run.
 	flag.Set("test.parallel", "16")
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
