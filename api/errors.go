@@ -144,6 +144,8 @@ func (e *NetworkError) Error() string {
 		s = fmt.Sprintf("downloading a result from %s: %s", e.Host, e.timeoutText())
 	case e.Op == "download":
 		s = fmt.Sprintf("downloading a result from %s failed: %s", e.Host, e.Reason)
+	case e.MayHaveBeenCreated && (errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded)):
+		s = fmt.Sprintf("stopped (%s) after the image was sent to %s; the task may exist and may have been billed", e.Reason, e.Host)
 	case e.MayHaveBeenCreated && e.Timeout:
 		s = fmt.Sprintf("%s did not answer within %s after the image was sent; the task may exist and may have been billed, so it was not sent again", e.Host, e.Limit)
 	case e.MayHaveBeenCreated:

@@ -435,3 +435,19 @@ func TestImageClaimingTooManyPixelsIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Esc during a create that was fully sent: the run stops, and the error
+// still says the task may exist.
+func TestCancelAfterTheUploadSaysTheTaskMayExist(t *testing.T) {
+	s := startFaults(t, faultserver.Config{Create: []faultserver.Fault{{Kind: faultserver.Hang, Bill: true}}})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	shot := writePNG(t, t.TempDir(), "a.png", 16, 16)
+	_, err := newClient(t, s.URL).Generate(ctx, api.CreateRequest{ImageFile: shot, Prompt: "p", Sync: true}, nil)
+	if !errors.Is(err, context.Canceled) || !api.TaskMayExist(err) || !strings.Contains(err.Error(), "may have been billed") {
+		t.Fatalf("got %v", err)
+	}
+	if s.CreateRequests() != 1 {
+		t.Fatalf("%d creates", s.CreateRequests())
+	}
+}

@@ -53,12 +53,9 @@ func (c *Client) send(ctx context.Context, k call) (*answer, error) {
 	}
 	for attempt := 0; ; attempt++ {
 		ans, err := c.try(ctx, k)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		last := attempt >= k.retries
 		if err != nil {
-			if last || !retryableFailure(k.method, err) {
+			if ctx.Err() != nil || last || !retryableFailure(k.method, err) {
 				return nil, err
 			}
 			if err := sleep(ctx, c.backoff(attempt)); err != nil {
@@ -141,7 +138,14 @@ func (c *Client) try(ctx context.Context, k call) (*answer, error) {
 // deadline is returned as it is; a refused redirect as *RedirectError;
 // anything else becomes a *NetworkError saying how far the request got.
 func (c *Client) networkError(ctx, rctx context.Context, wd *watchdog, op string, u *url.URL, err error) error {
+	ph, wroteHeader, wroteAll := wd.state()
 	if ctx.Err() != nil {
+		if op == opCreate && wroteAll {
+			// Stopped by the caller, but after the upload: say the task
+			// may exist (errors.Is still finds the cancellation).
+			return &NetworkError{Op: op, Host: u.Host, Phase: ph.String(), Reason: stopReason(ctx.Err()),
+				MayHaveBeenCreated: true, Err: ctx.Err(), sent: true, redact: c.Redact}
+		}
 		return ctx.Err()
 	}
 	var re *RedirectError
@@ -149,7 +153,6 @@ func (c *Client) networkError(ctx, rctx context.Context, wd *watchdog, op string
 		re.redact = c.Redact
 		return re
 	}
-	ph, wroteHeader, wroteAll := wd.state()
 	ne := &NetworkError{Op: op, Host: u.Host, Phase: ph.String(), Err: err, sent: wroteHeader, redact: c.Redact}
 	var tc *timeoutCause
 	var ue *url.Error
@@ -165,6 +168,13 @@ func (c *Client) networkError(ctx, rctx context.Context, wd *watchdog, op string
 	}
 	ne.MayHaveBeenCreated = op == opCreate && wroteAll
 	return ne
+}
+
+func stopReason(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the run's time ran out"
+	}
+	return "cancelled"
 }
 
 // reasonOf says in a few words why a connection failed.

@@ -49,7 +49,7 @@ func (c *Client) waitTask(ctx context.Context, id string, onProgress func(*Task)
 			return giveUp(err)
 		}
 		t, err := c.getTask(ctx, id, 0)
-		if ctx.Err() != nil {
+		if err != nil && ctx.Err() != nil {
 			return giveUp(ctx.Err())
 		}
 		if err == nil && t.State == StateDone && len(t.Images) == 0 && odd < c.maxRetries {
