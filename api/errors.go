@@ -138,40 +138,45 @@ type NetworkError struct {
 }
 
 func (e *NetworkError) Error() string {
+	stopped := errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded)
 	var s string
 	switch {
-	case e.Op == "download" && e.Timeout:
-		s = fmt.Sprintf("downloading a result from %s: %s", e.Host, e.timeoutText())
-	case e.Op == "download":
-		s = fmt.Sprintf("downloading a result from %s failed: %s", e.Host, e.Reason)
-	case e.MayHaveBeenCreated && (errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded)):
+	case e.MayHaveBeenCreated && stopped:
 		s = fmt.Sprintf("stopped (%s) after the image was sent to %s; the task may exist and may have been billed", e.Reason, e.Host)
-	case e.MayHaveBeenCreated && e.Timeout:
-		s = fmt.Sprintf("%s did not answer within %s after the image was sent; the task may exist and may have been billed, so it was not sent again", e.Host, e.Limit)
 	case e.MayHaveBeenCreated:
-		s = fmt.Sprintf("the connection to %s broke after the image was sent (%s); the task may exist and may have been billed, so it was not sent again", e.Host, e.Reason)
-	case e.Timeout:
-		s = fmt.Sprintf("%s: %s", e.Host, e.timeoutText())
-	case e.sent:
-		s = fmt.Sprintf("the connection to %s broke while %s (%s)", e.Host, e.Phase, e.Reason)
+		s = e.what() + " after the image was sent; the task may exist and may have been billed, so it was not sent again"
+	case e.Op == opDownload && errors.Is(e.Err, ErrTruncated):
+		s = fmt.Sprintf("downloading a result from %s: %s", e.Host, ErrTruncated)
+	case e.Op == opDownload:
+		s = "downloading a result: " + e.what()
 	default:
-		s = fmt.Sprintf("cannot reach %s (%s)", e.Host, e.Reason)
+		s = e.what()
 	}
 	return finish(s, e.redact)
 }
 
-func (e *NetworkError) timeoutText() string {
-	switch e.Phase {
-	case phaseConnecting.String():
-		return fmt.Sprintf("could not connect within %s", e.Limit)
-	case phaseTLS.String():
-		return fmt.Sprintf("the secure connection was not set up within %s", e.Limit)
-	case phaseSending.String():
-		return fmt.Sprintf("sending the image stalled for %s", e.Limit)
-	case phaseReading.String():
-		return fmt.Sprintf("the answer stopped arriving (nothing for %s)", e.Limit)
+// what says what went wrong, naming the host.
+func (e *NetworkError) what() string {
+	if e.Timeout {
+		switch e.Phase {
+		case phaseConnecting.String():
+			return fmt.Sprintf("could not connect to %s within %s", e.Host, e.Limit)
+		case phaseTLS.String():
+			return fmt.Sprintf("the secure connection to %s was not set up within %s", e.Host, e.Limit)
+		case phaseSending.String():
+			return fmt.Sprintf("sending the image to %s stalled for %s", e.Host, e.Limit)
+		case phaseReading.String():
+			return fmt.Sprintf("the answer from %s stopped arriving (nothing for %s)", e.Host, e.Limit)
+		}
+		return fmt.Sprintf("no answer from %s within %s", e.Host, e.Limit)
 	}
-	return fmt.Sprintf("no answer within %s", e.Limit)
+	switch {
+	case e.MayHaveBeenCreated:
+		return fmt.Sprintf("the connection to %s broke (%s)", e.Host, e.Reason)
+	case e.sent:
+		return fmt.Sprintf("the connection to %s broke while %s (%s)", e.Host, e.Phase, e.Reason)
+	}
+	return fmt.Sprintf("cannot reach %s (%s)", e.Host, e.Reason)
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }

@@ -31,7 +31,10 @@ const (
 type errAnswerTooLarge struct{ limit int64 }
 
 func (e *errAnswerTooLarge) Error() string {
-	return fmt.Sprintf("the answer is larger than %d MB", e.limit>>20)
+	if e.limit >= 1<<20 {
+		return fmt.Sprintf("the answer is larger than %d MB", e.limit>>20)
+	}
+	return fmt.Sprintf("the answer is larger than %d KB", e.limit>>10)
 }
 
 // readAnswer reads a JSON answer of announced length n (-1 if unknown)
