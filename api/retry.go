@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,14 +49,24 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // retryableFailure reports whether a request that got no answer may be
-// tried again: a GET always (but a TLS trust failure never), a create only
-// when no byte of it was written.
+// tried again at once: a GET always, a create only when no byte of it was
+// written — but never when trying again cannot help soon (an untrusted
+// certificate, an unknown host) or would only wait as long again (a
+// connect or handshake that ran out of time).
 func retryableFailure(method string, err error) bool {
 	var ne *NetworkError
-	if !errors.As(err, &ne) || isCertificateError(ne.Err) {
+	if !errors.As(err, &ne) || hopeless(ne) {
 		return false
 	}
 	return method == http.MethodGet || !ne.sent
+}
+
+// hopeless reports a failure that the next try would meet again.
+func hopeless(ne *NetworkError) bool {
+	var dnsErr *net.DNSError
+	return isCertificateError(ne.Err) ||
+		(errors.As(ne.Err, &dnsErr) && dnsErr.IsNotFound) ||
+		(ne.Timeout && (ne.Phase == phaseConnecting.String() || ne.Phase == phaseTLS.String()))
 }
 
 // retryableStatus reports whether an answer with this status may be asked

@@ -57,13 +57,16 @@ func clientOptions() []api.Option {
 
 // A case is one fault class against one run.
 type tcase struct {
-	name       string
-	cfg        faultserver.Config
-	tls        bool
-	batch      int  // 0 means 2
-	sync       bool // ask for a sync create
-	imageURL   bool // send image_url instead of a file
-	bigUpload  bool // send a 12 MB file, more than the sockets buffer
+	name      string
+	cfg       faultserver.Config
+	tls       bool
+	batch     int  // 0 means 2
+	sync      bool // ask for a sync create
+	imageURL  bool // send image_url instead of a file
+	bigUpload bool // send a 12 MB file, more than the sockets buffer
+	// endpoint replaces the server: "closed" (a port where nothing
+	// listens), "blackhole" or "blackhole-tls" (accepts, then silence).
+	endpoint   string
 	noDeadline bool // run with no deadline: the client's own bounds hold
 	bound      time.Duration
 	// images is the number of results expected on success; check, when
@@ -304,6 +307,13 @@ func cases() []tcase {
 			check: is[*api.RedirectError](nil)},
 	)
 
+	// No service at all.
+	cs = append(cs,
+		tcase{name: "endpoint/closed-port", endpoint: "closed", check: both(networkErr(false), says("cannot reach"), notMayExist)},
+		tcase{name: "endpoint/silent", endpoint: "blackhole", check: both(timedOut(""), mayExist)},
+		tcase{name: "endpoint/silent-tls", endpoint: "blackhole-tls", check: both(networkErr(false), timedOut("TLS handshake"))},
+	)
+
 	// Polling.
 	cs = append(cs,
 		tcase{name: "poll/never-answers-twice", cfg: faultserver.Config{Poll: list(f(faultserver.Hang, 2))}, images: 2},
@@ -385,6 +395,9 @@ func cases() []tcase {
 		tcase{name: "result/redirect-other-port", cfg: faultserver.Config{Result: list(faultserver.Fault{Kind: faultserver.Redirect, Target: "other"})}, images: 2},
 		tcase{name: "result/redirect-https-to-http", tls: true, cfg: faultserver.Config{Result: list(faultserver.Fault{Kind: faultserver.Redirect, Target: "other"})},
 			check: is[*api.RedirectError](nil)},
+		tcase{name: "result/token-in-links-expired", cfg: faultserver.Config{LinkQuery: "?sig={token}&k={token-head}", Result: list(status(403, 0, "denied for {token}"))},
+			check: expired},
+		tcase{name: "result/token-in-links", cfg: faultserver.Config{LinkQuery: "?sig={token}"}, images: 2},
 		tcase{name: "result/truncated-base64-links-mixed", cfg: faultserver.Config{Shape: faultserver.ShapeRelativeNoExt, Result: list(f(faultserver.Truncate, 1), f(faultserver.ResetMidBody, 1))},
 			batch: 4, images: 4},
 	)
@@ -401,12 +414,12 @@ type tally struct {
 	broken   map[string][]string
 }
 
-func (t *tally) add(name string, injected map[faultserver.Kind]int, held map[string]bool) {
+func (t *tally) add(name string, injected map[string]int, held map[string]bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.cases++
 	for k, n := range injected {
-		t.injected[k.String()] += n
+		t.injected[k] += n
 		t.faults += n
 	}
 	for promise, ok := range held {
@@ -460,7 +473,22 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 		srv.Start()
 	}
 	defer srv.Close()
-	opts := append(clientOptions(), api.WithBaseURL(srv.URL), api.WithToken(token))
+	base := srv.URL
+	switch tc.endpoint {
+	case "closed":
+		base = "http://" + faultserver.ClosedPort()
+	case "blackhole", "blackhole-tls":
+		hole, err := faultserver.StartBlackhole()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer hole.Close()
+		base = "http://" + hole.Addr
+		if tc.endpoint == "blackhole-tls" {
+			base = "https://" + hole.Addr
+		}
+	}
+	opts := append(clientOptions(), api.WithBaseURL(base), api.WithToken(token))
 	if tc.tls {
 		opts = append(opts, api.WithHTTPClient(srv.Client()))
 	}
@@ -512,7 +540,7 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 	case out = <-done:
 		held["ends within its bound"] = time.Since(start) < bound+slack
 	case <-time.After(bound + slack):
-		all.add(tc.name, srv.InjectedByKind(), map[string]bool{"ends within its bound": false})
+		all.add(tc.name, injected(srv, tc), map[string]bool{"ends within its bound": false})
 		t.Fatalf("hung: no end %v after its bound of %v", slack, bound)
 	}
 
@@ -599,10 +627,23 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 			t.Error(msg)
 		}
 	}
-	all.add(tc.name, srv.InjectedByKind(), held)
+	all.add(tc.name, injected(srv, tc), held)
 	if testing.Verbose() {
 		t.Logf("%v in %v; %d faults; error: %v", tc.name, time.Since(start).Round(time.Millisecond), srv.Injected(), out.err)
 	}
+}
+
+// injected counts the faults of a case by kind: the server's, and the
+// missing or silent service of an endpoint case.
+func injected(srv *faultserver.Server, tc tcase) map[string]int {
+	out := map[string]int{}
+	for k, n := range srv.InjectedByKind() {
+		out[k.String()] = n
+	}
+	if tc.endpoint != "" {
+		out[tc.endpoint]++
+	}
+	return out
 }
 
 // bigShot is a valid PNG header followed by padding: 12 MB, within the

@@ -132,6 +132,10 @@ type Config struct {
 	IgnoreSync bool
 	// ExtraLinks adds result links beyond the batch size (ShapeList).
 	ExtraLinks int
+	// LinkQuery is appended to result links (placeholders as in
+	// Fault.Body), e.g. "?sig={token}" for a host that puts the token in
+	// its links.
+	LinkQuery string
 	// ImageWidth × ImageHeight of the results (default 64 × 48).
 	ImageWidth, ImageHeight int
 	// Faults for each route, used in order; when a list is used up the
@@ -414,7 +418,10 @@ func (s *Server) finalData(t *task, r *http.Request) map[string]any {
 		return d
 	}
 	d["state_detail"] = "Complete"
-	link := func(i int, ext string) string { return fmt.Sprintf("%s/results/%s/%d%s", s.base(r), t.id, i+1, ext) }
+	query := s.fill(s.cfg.LinkQuery, r)
+	link := func(i int, ext string) string {
+		return fmt.Sprintf("%s/results/%s/%d%s%s", s.base(r), t.id, i+1, ext, query)
+	}
 	b64 := func(i int) string { return base64.StdEncoding.EncodeToString(t.images[i]) }
 	var list []string
 	for i := range t.batch {

@@ -165,3 +165,58 @@ func (s *Server) base(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host
 }
+
+// Blackhole listens on a loopback port and accepts connections but never
+// reads or writes on them: a connect that succeeds and then nothing, not
+// even a TLS handshake. Close releases the connections and the port.
+type Blackhole struct {
+	Addr string // host:port
+	ln   net.Listener
+	mu   sync.Mutex
+	held []net.Conn
+	done chan struct{}
+}
+
+// StartBlackhole starts a Blackhole.
+func StartBlackhole() (*Blackhole, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b := &Blackhole{Addr: ln.Addr().String(), ln: ln, done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.held = append(b.held, c)
+			b.mu.Unlock()
+		}
+	}()
+	return b, nil
+}
+
+// Close stops listening and drops every held connection.
+func (b *Blackhole) Close() {
+	b.ln.Close()
+	<-b.done
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range b.held {
+		c.Close()
+	}
+}
+
+// ClosedPort returns a loopback address where nothing listens.
+func ClosedPort() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "127.0.0.1:1"
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
