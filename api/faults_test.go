@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"image"
+	"image/jpeg"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -449,5 +451,29 @@ func TestCancelAfterTheUploadSaysTheTaskMayExist(t *testing.T) {
 	}
 	if s.CreateRequests() != 1 {
 		t.Fatalf("%d creates", s.CreateRequests())
+	}
+}
+
+// A JPEG whose size comes after large metadata blocks (a camera's
+// thumbnails, an editor's XMP) is read as far as needed, not refused.
+func TestJPEGWithLargeMetadataIsAccepted(t *testing.T) {
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 30, 20)), nil)
+	data := buf.Bytes()
+	var out bytes.Buffer
+	out.Write(data[:2]) // SOI
+	for range 6 {       // six APP1 blocks of 64 KB: 384 KB before the frame header
+		out.Write([]byte{0xff, 0xe1, 0xff, 0xff})
+		out.Write(make([]byte, 0xffff-2))
+	}
+	out.Write(data[2:])
+	path := filepath.Join(t.TempDir(), "camera.jpg")
+	os.WriteFile(path, out.Bytes(), 0o644)
+	if err := (api.CreateRequest{ImageFile: path, Prompt: "p"}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+	info, err := api.InspectImage(out.Bytes())
+	if err != nil || info.Width != 30 || info.Height != 20 || info.Format != "image/jpeg" {
+		t.Fatalf("%+v %v", info, err)
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -136,16 +137,22 @@ type ImageInfo struct {
 	Width, Height int
 }
 
-// InspectImage reads the header of image data (the first few KB are
-// enough for the accepted formats) and checks it: a format the service
-// accepts, a header that is not damaged, at most MaxImagePixels. The
-// pixels are not decoded.
-func InspectImage(head []byte) (ImageInfo, error) {
+// InspectImage reads the header of image data and checks it: a format
+// the service accepts, a header that is not damaged, at most
+// MaxImagePixels. The pixels are not decoded. Give it the whole file, or
+// at least all of its header: a header cut short counts as damaged.
+func InspectImage(data []byte) (ImageInfo, error) {
+	return inspect(data, bytes.NewReader(data))
+}
+
+// inspect checks the image whose first bytes are head and whose whole
+// content r reads (from the start).
+func inspect(head []byte, r io.Reader) (ImageInfo, error) {
 	info := ImageInfo{Format: SniffImage(head)}
 	if info.Format == "" {
 		return info, errors.New("not a JPEG, PNG, WebP or BMP image")
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
+	cfg, _, err := image.DecodeConfig(r)
 	if err != nil {
 		if damagedHeader(err) {
 			return info, errors.New("the image is damaged")
@@ -169,10 +176,6 @@ func damagedHeader(err error) bool {
 	return errors.As(err, &pngErr) || errors.As(err, &jpegErr) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
-
-// headerBytes is how much of a file InspectImage is given: JPEG headers
-// may sit after large EXIF blocks.
-const headerBytes = 256 << 10
 
 // inspectImageFile checks that path is a regular, readable image file the
 // service accepts, judged by its content, and returns its size and content
@@ -200,9 +203,14 @@ func inspectImageFile(path string) (int64, string, error) {
 		return 0, "", fmt.Errorf("cannot read %s: %v", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	head := make([]byte, headerBytes)
+	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
-	info, err := InspectImage(head[:n])
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, "", fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	// The header is read from the file as far as it goes (a JPEG's size
+	// may come after large metadata blocks); the pixels are not.
+	info, err := inspect(head[:n], bufio.NewReader(f))
 	switch {
 	case info.Format == "":
 		return 0, "", fmt.Errorf("%s is not a JPEG, PNG, WebP or BMP image", path)
