@@ -55,7 +55,9 @@ func (c *Client) send(ctx context.Context, k call) (*answer, error) {
 		ans, err := c.try(ctx, k)
 		last := attempt >= k.retries
 		if err != nil {
-			if ctx.Err() != nil || last || !retryableFailure(k.method, err) {
+			// A refused connection is tried once more (a server may be
+			// restarting), not for the whole backoff: nothing listens.
+			if ctx.Err() != nil || last || !retryableFailure(k.method, err) || (attempt >= 1 && errors.Is(err, syscall.ECONNREFUSED)) {
 				return nil, err
 			}
 			if err := sleep(ctx, c.backoff(attempt)); err != nil {
