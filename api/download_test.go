@@ -117,8 +117,7 @@ func TestBaseURLWithPathPrefix(t *testing.T) {
 }
 
 func TestRelativeResultPathsAreResolved(t *testing.T) {
-	var hs *httptest.Server
-	hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/files/1.png" {
 			w.Write(pngBytes(4, 3))
 			return

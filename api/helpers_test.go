@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image"
 	"image/png"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -38,21 +37,6 @@ func newClient(t *testing.T, baseURL string, opts ...api.Option) *api.Client {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// countingHandler counts requests by method before passing them on.
-type countingHandler struct {
-	next        http.Handler
-	posts, gets int
-}
-
-func (h *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost {
-		h.posts++
-	} else {
-		h.gets++
-	}
-	h.next.ServeHTTP(w, r)
 }
 
 // tasksCreated counts the create requests that made a task (and a bill).
