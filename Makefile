@@ -12,8 +12,12 @@ run: deps
 build: deps
 	go build -o $(BINARY) .
 
+# The fault matrix runs on its own, verbose, so that its closing summary
+# (faults injected, promises held) shows; the rest as usual.
 test: deps fmt-check vet
-	go test -race ./...
+	go test -race $$(go list ./... | grep -v /internal/faultmatrix)
+	@log=$$(mktemp); go test -race -v -run '^TestFaultMatrix$$' ./internal/faultmatrix >$$log 2>&1; status=$$?; \
+	if [ $$status -eq 0 ]; then grep -E '^(fault matrix|  [a-z])|^ok' $$log; else cat $$log; fi; rm -f $$log; exit $$status
 
 # Runs every fuzz target (func FuzzXxx in a _test.go file) for FUZZTIME
 # each, from its seed corpus in testdata/fuzz; `make test` already runs
