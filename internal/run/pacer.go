@@ -33,7 +33,9 @@ type pacer struct {
 type waiter struct {
 	seq     int
 	ch      chan struct{}
+	ready   bool // asking now; a ticket not ready holds its place in line
 	granted bool
+	gone    bool
 	index   int
 }
 
@@ -54,24 +56,48 @@ func (p *pacer) poke() {
 	}
 }
 
-// acquire waits for the permit of the item numbered seq (lower goes first).
-func (p *pacer) acquire(ctx context.Context, seq int) error {
+// ticket takes a place in line for the item numbered seq before it is
+// ready to send, so that items are sent in queue order even when a later
+// one is ready first. Give it to acquire, or to withdraw.
+func (p *pacer) ticket(seq int) *waiter {
 	w := &waiter{seq: seq, ch: make(chan struct{})}
 	p.mu.Lock()
 	heap.Push(&p.waiters, w)
+	p.mu.Unlock()
+	return w
+}
+
+// acquire waits for the permit of ticket w (nil: a new place, by seq).
+func (p *pacer) acquire(ctx context.Context, w *waiter, seq int) error {
+	p.mu.Lock()
+	if w == nil || w.gone || w.granted {
+		w = &waiter{seq: seq, ch: make(chan struct{})}
+		heap.Push(&p.waiters, w)
+	}
+	w.ready = true
 	p.mu.Unlock()
 	p.poke()
 	select {
 	case <-w.ch:
 		return nil
 	case <-ctx.Done():
-		p.mu.Lock()
-		if !w.granted {
-			heap.Remove(&p.waiters, w.index)
-		}
-		p.mu.Unlock()
+		p.withdraw(w)
 		return ctx.Err()
 	}
+}
+
+// withdraw gives up a ticket that was not granted.
+func (p *pacer) withdraw(w *waiter) {
+	if w == nil {
+		return
+	}
+	p.mu.Lock()
+	if !w.granted && !w.gone {
+		w.gone = true
+		heap.Remove(&p.waiters, w.index)
+	}
+	p.mu.Unlock()
+	p.poke()
 }
 
 // setPaused stops or restarts the permits.
@@ -125,7 +151,7 @@ func (p *pacer) currentRate() float64 {
 func (p *pacer) run(ctx context.Context) {
 	for {
 		p.mu.Lock()
-		ready := !p.paused && p.waiters.Len() > 0
+		ready := !p.paused && p.waiters.Len() > 0 && p.waiters[0].ready
 		hold := time.Until(p.notBefore)
 		p.mu.Unlock()
 		switch {
@@ -152,7 +178,7 @@ func (p *pacer) run(ctx context.Context) {
 func (p *pacer) grant() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.paused || p.waiters.Len() == 0 || time.Now().Before(p.notBefore) {
+	if p.paused || p.waiters.Len() == 0 || !p.waiters[0].ready || time.Now().Before(p.notBefore) {
 		return false
 	}
 	w := heap.Pop(&p.waiters).(*waiter)

@@ -524,11 +524,16 @@ func (q *Queue) dispatchLocked() {
 		ctx, cancel := context.WithCancel(q.ctx)
 		it.running, it.cancel = true, cancel
 		q.inFlight++
+		var ticket *waiter
+		if !it.resume {
+			ticket = q.pacer.ticket(it.seq) // its place in line, taken in queue order
+		}
 		q.wg.Add(1)
 		go func() {
 			defer q.wg.Done()
 			defer cancel()
-			q.work(ctx, it)
+			defer q.pacer.withdraw(ticket)
+			q.work(ctx, it, ticket)
 		}()
 	}
 }

@@ -22,6 +22,7 @@ type attempt struct {
 	ctx    context.Context // the item's: cancelled by Cancel or Close
 	runCtx context.Context // ctx bounded by RunTimeout from the first send
 	stop   context.CancelFunc
+	ticket *waiter // the item's place in the pacer's line
 	it     *item
 	spec   Spec
 	prep   *prepared
@@ -35,23 +36,21 @@ func (a *attempt) bound(d time.Duration) {
 }
 
 // work takes an item from Waiting to its end.
-func (q *Queue) work(ctx context.Context, it *item) {
+func (q *Queue) work(ctx context.Context, it *item, ticket *waiter) {
 	defer q.release(it)
 	q.mu.Lock()
-	a := &attempt{ctx: ctx, it: it, spec: it.spec}
+	a := &attempt{ctx: ctx, it: it, spec: it.spec, ticket: ticket}
 	it.started = time.Now()
 	resume, taskID := it.resume, it.taskID
 	q.mu.Unlock()
 
 	state, err := q.attempt(a, resume, taskID)
+	if state != Done && state != Skipped {
+		state, err = q.outcome(a, err)
+	}
 	if a.stop != nil {
 		a.stop()
 	}
-	if state == Done || state == Skipped {
-		q.finish(it, state, nil)
-		return
-	}
-	state, err = q.outcome(a, err)
 	q.finish(it, state, err)
 }
 
@@ -141,7 +140,9 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 		if a.runCtx != nil {
 			permitCtx = a.runCtx
 		}
-		if err := q.pacer.acquire(permitCtx, a.it.seq); err != nil {
+		err := q.pacer.acquire(permitCtx, a.ticket, a.it.seq)
+		a.ticket = nil // used: a send after a 429 takes a new place
+		if err != nil {
 			return nil, err
 		}
 		a.bound(q.cfg.RunTimeout)
@@ -431,7 +432,7 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 	switch {
 	case a.ctx.Err() != nil || stopped:
 		return Cancelled, fmt.Errorf("%w%s", errCancelled, later)
-	case a.runCtx != nil && a.runCtx.Err() != nil:
+	case a.runCtx != nil && context.Cause(a.runCtx) == errBound:
 		return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
 	}
 	if taskID != "" && transient(err) {
