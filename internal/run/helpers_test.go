@@ -1,6 +1,8 @@
 package run
 
 import (
+	"bytes"
+	"encoding/json"
 	"context"
 	"fmt"
 	"image"
@@ -33,9 +35,11 @@ const token = "sk-run-test"
 // on top: the time every create arrived, and an optional strict rate
 // limit (at most limit creates in any window of one second, else 429).
 type service struct {
-	srv   *contract.Server
-	url   string
-	limit int
+	srv     *contract.Server
+	url     string
+	limit   int
+	latency time.Duration // tasks answer "processing" this long after their create
+	started map[string]time.Time
 
 	mu      sync.Mutex
 	arrived []createSeen
@@ -49,7 +53,7 @@ type createSeen struct {
 
 func newService(t testing.TB, limit int, opts ...contract.Option) *service {
 	t.Helper()
-	s := &service{limit: limit}
+	s := &service{limit: limit, started: map[string]time.Time{}}
 	s.srv = contract.New(append([]contract.Option{contract.WithToken(token)}, opts...)...)
 	hs := httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
@@ -62,6 +66,12 @@ func newService(t testing.TB, limit int, opts ...contract.Option) *service {
 
 func (s *service) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
+		if id, ok := strings.CutPrefix(r.URL.Path, "/task/"); ok && s.busy(id) {
+			// The task is still "processing" at the service.
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"status":200,"data":{"task_id":%q,"state":4,"progress":50}}`, id)
+			return
+		}
 		s.srv.ServeHTTP(w, r)
 		return
 	}
@@ -75,7 +85,7 @@ func (s *service) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	limited := s.limit > 0 && n >= s.limit
 	s.mu.Unlock()
-	rec := &statusWriter{ResponseWriter: w}
+	rec := &statusWriter{ResponseWriter: w, body: s.latency > 0}
 	if limited {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, `{"status":429,"message":"too many requests"}`, http.StatusTooManyRequests)
@@ -85,7 +95,25 @@ func (s *service) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.arrived = append(s.arrived, createSeen{at: now, status: rec.code()})
+	if s.latency > 0 {
+		var ans struct {
+			Data struct {
+				TaskID string `json:"task_id"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(rec.buf.Bytes(), &ans) == nil && ans.Data.TaskID != "" {
+			s.started[ans.Data.TaskID] = now
+		}
+	}
 	s.mu.Unlock()
+}
+
+// busy reports whether a task is younger than the latency knob.
+func (s *service) busy(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.started[id]
+	return ok && time.Since(at) < s.latency
 }
 
 // creates returns the creates seen, in arrival order.
@@ -109,6 +137,15 @@ func (s *service) accepted() int {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	body   bool // keep a copy of the body
+	buf    bytes.Buffer
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.body {
+		w.buf.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
