@@ -2,8 +2,8 @@ package run
 
 import (
 	"bytes"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"net/http"
