@@ -326,3 +326,88 @@ func (stuckPainter) Paint(ctx context.Context, src image.Image, prompt string, v
 	<-ctx.Done()
 	return nil, image.Rectangle{}, ctx.Err()
 }
+
+// The in-flight cap bounds the items at the service at once.
+func TestQueueInFlightCap(t *testing.T) {
+	b := newFakeBackend()
+	release := make(chan struct{})
+	b.onWait = func(ctx context.Context, id string) error {
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	q := newQueue(t, Config{Backend: b, Rate: 100, MaxInFlight: 2})
+	for _, f := range shots(t, 5) {
+		mustAdd(t, q, Spec{ImageFile: f, Prompt: "p", Variants: 1})
+	}
+	waitFor(t, q, "two tasks out", func(items []Snapshot) bool { return items[1].TaskID != "" })
+	time.Sleep(100 * time.Millisecond) // ten creates' time at 100/s
+	if n := len(b.creates()); n != 2 {
+		t.Fatalf("%d creates with a cap of 2", n)
+	}
+	if st := q.Stats(); st.Running != 2 || st.Waiting != 3 {
+		t.Fatalf("stats %+v", st)
+	}
+	close(release)
+	waitIdle(t, q)
+	if n := b.tasks(); n != 5 {
+		t.Fatalf("%d tasks", n)
+	}
+}
+
+// Close stops the workers without recording the items as ended: the
+// library resumes them on the next start (the task id is recorded).
+func TestQueueCloseLeavesItemsToResume(t *testing.T) {
+	b := newFakeBackend()
+	b.onWait = func(ctx context.Context, id string) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	rec := newLogRecorder()
+	q, err := New(Config{Backend: b, Rate: 100, Recorder: rec, CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := shots(t, 2)
+	running := mustAdd(t, q, Spec{ImageFile: f[0], Prompt: "p"})
+	waitFor(t, q, "the task created", func(items []Snapshot) bool { return items[0].TaskID != "" })
+	q.Pause()
+	waiting := mustAdd(t, q, Spec{ImageFile: f[1], Prompt: "p"})
+	q.Close()
+	q.Close() // idempotent
+	for _, id := range []string{running, waiting} {
+		for _, e := range rec.of(id) {
+			if strings.HasPrefix(e, "ended") {
+				t.Fatalf("%s recorded as ended on close: %v", id, rec.of(id))
+			}
+		}
+	}
+	if ev := rec.of(running); len(ev) != 3 || !strings.HasPrefix(ev[2], "created task-1") {
+		t.Fatalf("running item recorded %v", ev)
+	}
+	if _, err := q.Add(Spec{ImageFile: f[1], Prompt: "p"}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("add after close: %v", err)
+	}
+	if err := q.Wait(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Fatalf("wait after close: %v", err)
+	}
+}
+
+// Fetching a task by id takes every result it has, up to four.
+func TestQueueFetchTakesEveryResult(t *testing.T) {
+	b := newFakeBackend()
+	b.images = 3
+	q := newQueue(t, Config{Backend: b, Rate: 100})
+	id := mustAdd(t, q, Spec{TaskID: "task-77", Options: Options{OutDir: t.TempDir()}})
+	waitIdle(t, q)
+	s, _ := q.Item(id)
+	if s.State != Done || len(s.Variants) != 3 || len(b.creates()) != 0 {
+		t.Fatalf("%s, %d variants", s.Label(), len(s.Variants))
+	}
+	if _, err := q.RunAgain(id); err == nil {
+		t.Fatal("ran again a fetch with no shot to send")
+	}
+}

@@ -33,6 +33,15 @@ func ManifestPath(outDir string) string {
 	return filepath.Join(outDir, ".backdrop", "done.jsonl")
 }
 
+// absDir makes outDir absolute, so that the files of a manifest are
+// named relative to it whatever the working directory.
+func absDir(outDir string) string {
+	if abs, err := filepath.Abs(outDir); err == nil {
+		return abs
+	}
+	return outDir
+}
+
 type manifestEntry struct {
 	Key   string    `json:"key"`
 	Files []string  `json:"files"` // relative to the output folder when inside it
@@ -46,6 +55,7 @@ var manifestMu sync.Mutex
 
 // Lookup implements DoneIndex.
 func (Manifest) Lookup(outDir, key string) ([]string, error) {
+	outDir = absDir(outDir)
 	f, err := os.Open(ManifestPath(outDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -81,6 +91,7 @@ func (Manifest) Lookup(outDir, key string) ([]string, error) {
 
 // MarkDone implements DoneIndex.
 func (Manifest) MarkDone(outDir, key string, files []string, taskID string) error {
+	outDir = absDir(outDir)
 	e := manifestEntry{Key: key, Task: taskID, At: time.Now().UTC()}
 	for _, p := range files {
 		if rel, err := filepath.Rel(outDir, p); err == nil && filepath.IsLocal(rel) {

@@ -401,7 +401,8 @@ func (q *Queue) RunAgain(id string) (string, error) {
 	}
 	s := it.spec
 	q.mu.Unlock()
-	s.ID, s.Force = "", true
+	// New work: a new id, and a new task rather than the old one's results.
+	s.ID, s.TaskID, s.Force = "", "", true
 	return q.Add(s)
 }
 

@@ -5,7 +5,9 @@ import "time"
 // Recorder is told of every step of every item, synchronously, before the
 // step's side effect where there is one: the library implements it, so
 // that a crash at any moment leaves enough to resume without paying twice.
-// A nil Recorder records nothing.
+// A nil Recorder records nothing. It is called from the queue's
+// goroutines, possibly at once for different items or variants, so it
+// must be safe for concurrent use.
 //
 // An error from Added or Sending stops the item before anything is sent
 // (it fails, saying why); errors from the later calls cannot undo what the

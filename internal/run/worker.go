@@ -331,7 +331,11 @@ func (q *Queue) setState(it *item, s State, percent int) {
 // for), all at once: result links expire.
 func (q *Queue) download(a *attempt, task *api.Task) (State, error) {
 	refs := task.Images
-	if n := a.spec.variants(); len(refs) > n {
+	n := a.spec.variants()
+	if a.spec.Variants == 0 && a.spec.TaskID != "" {
+		n = api.MaxBatchSize // fetching a task: whatever it made
+	}
+	if len(refs) > n {
 		refs = refs[:n]
 	}
 	if len(refs) == 0 {
