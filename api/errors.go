@@ -333,3 +333,33 @@ func TaskIDOf(err error) string {
 	}
 	return ""
 }
+
+// IsTemporary reports whether the same call may work if tried again a
+// little later: no usable answer (except an untrusted certificate or an
+// unknown host), 408, 429, a server fault, an answer that could not be
+// read, or a wait that gave up during an outage. It is false for what will
+// not change by waiting: a refused request, a failed task, a refused
+// token, an unknown task, an expired link, a result over the cap, a
+// refused redirect, a cancelled or timed-out run. A create for which
+// TaskMayExist is true must still not be sent again.
+func IsTemporary(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ne *NetworkError
+	var pe *ProtocolError
+	var ae *Error
+	switch {
+	case errors.As(err, new(*TaskError)), errors.As(err, new(*ValidationError)), errors.As(err, new(*ExpiredLinkError)),
+		errors.As(err, new(*RedirectError)), errors.Is(err, ErrTooLarge), errors.Is(err, ErrNoResults):
+		return false
+	case errors.As(err, &ne):
+		return !hopeless(ne) || ne.Timeout
+	case errors.As(err, &pe):
+		return true
+	case errors.As(err, &ae):
+		code := ae.code()
+		return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
+	}
+	return false
+}

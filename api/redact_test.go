@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 )
@@ -147,3 +149,29 @@ func hasFragment(s, token string) bool {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func TestIsTemporary(t *testing.T) {
+	temporary := []error{
+		&NetworkError{Op: opPoll, Reason: "connection reset", Err: errors.New("reset")},
+		&NetworkError{Op: opPoll, Timeout: true, Phase: phaseConnecting.String()},
+		&Error{HTTPStatus: 503}, &Error{HTTPStatus: 200, Status: 429}, &Error{HTTPStatus: 408},
+		&ProtocolError{HTTPStatus: 200, Reason: "cut short"},
+		&WaitError{TaskID: "t", Err: &Error{HTTPStatus: 502}},
+	}
+	lasting := []error{
+		nil, context.Canceled, &WaitError{TaskID: "t", Err: context.DeadlineExceeded},
+		&TaskError{State: StateFailed}, &ValidationError{"prompt", "empty"}, &ExpiredLinkError{HTTPStatus: 403},
+		&RedirectError{}, ErrTooLarge, &Error{HTTPStatus: 401}, &Error{HTTPStatus: 404}, &Error{HTTPStatus: 400},
+		&NetworkError{Op: opPoll, Err: &net.DNSError{IsNotFound: true}},
+	}
+	for _, err := range temporary {
+		if !IsTemporary(err) {
+			t.Errorf("%T %v: want temporary", err, err)
+		}
+	}
+	for _, err := range lasting {
+		if IsTemporary(err) {
+			t.Errorf("%T %v: want lasting", err, err)
+		}
+	}
+}

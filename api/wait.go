@@ -87,24 +87,11 @@ func (c *Client) waitTask(ctx context.Context, id string, onProgress func(*Task)
 	}
 }
 
-// transientPollError reports whether a failed poll may work next time: an
-// outage (no answer, 408, 429, 5xx), an unreadable answer, or a 404 before
-// the service has ever shown the task (it may not be visible yet).
+// transientPollError reports whether a failed poll may work next time
+// (IsTemporary), or is a 404 before the service has ever shown the task
+// (it may not be visible yet).
 func transientPollError(err error, seen bool) bool {
-	var ne *NetworkError
-	var pe *ProtocolError
-	var ae *Error
-	switch {
-	case errors.As(err, &ne):
-		return !isCertificateError(ne.Err)
-	case errors.As(err, &pe):
-		return true
-	case errors.As(err, &ae):
-		code := ae.code()
-		return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500 ||
-			(code == http.StatusNotFound && !seen)
-	}
-	return false
+	return IsTemporary(err) || (IsNotFound(err) && !seen)
 }
 
 // pollDelay is the wait before the next poll after a failed one: twice the
