@@ -1,5 +1,6 @@
 // Package faultmatrix holds the fault matrix: a table-driven test that
-// runs the client the app really uses (api.Client through job.Run) against
+// runs the client the app really uses (the app's backend: api.Client made
+// by app.NewClient, through job.Run) against
 // internal/faultserver for every fault class the service can throw, and
 // checks the client's promises in each case — it ends within its bound,
 // every image the server delivered reaches the caller, no task is created

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"backdrop/api"
+	"backdrop/internal/app"
 	"backdrop/internal/faultserver"
 	"backdrop/internal/job"
 	"backdrop/internal/testshot"
@@ -488,15 +489,19 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 			base = "https://" + hole.Addr
 		}
 	}
-	opts := append(clientOptions(), api.WithBaseURL(base), api.WithToken(token))
+	// The window's path: the app's backend (its one client builder, with
+	// the matrix's short limits added) running job.Run.
+	cache := t.TempDir()
+	opts := clientOptions()
 	if tc.tls {
 		opts = append(opts, api.WithHTTPClient(srv.Client()))
 	}
-	client, err := api.NewClient(opts...)
+	backend, err := app.Connect(app.Config{Token: token, Endpoint: base, CacheDir: cache, ClientOptions: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.CloseIdleConnections()
+	defer backend.Close()
+	defer backend.Client().CloseIdleConnections()
 
 	req := api.CreateRequest{ImageFile: shot, Prompt: "white marble, soft light", BatchSize: tc.batch, Sync: tc.sync}
 	if tc.batch == 0 {
@@ -517,7 +522,6 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 	} else {
 		bound = waitFor + 2*time.Second // the wait bound, plus the create and downloads
 	}
-	cache := t.TempDir()
 	var mu sync.Mutex
 	var steps []string
 	type outcome struct {
@@ -527,7 +531,7 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 	done := make(chan outcome, 1)
 	start := time.Now()
 	go func() {
-		res, err := job.Run(ctx, client, req, cache, func(p job.Progress) {
+		res, err := backend.Generate(ctx, req, func(p job.Progress) {
 			mu.Lock()
 			steps = append(steps, p.String())
 			mu.Unlock()
