@@ -1,6 +1,7 @@
 package faultmatrix
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -19,6 +20,7 @@ import (
 	"backdrop/internal/app"
 	"backdrop/internal/faultserver"
 	"backdrop/internal/job"
+	"backdrop/internal/run"
 	"backdrop/internal/testshot"
 )
 
@@ -390,7 +392,9 @@ func cases() []tcase {
 			check: both(expired, says("AccessDenied"))},
 		tcase{name: "result/404", cfg: faultserver.Config{Result: list(status(404, 0, "not found"))}, check: expired},
 		tcase{name: "result/410", cfg: faultserver.Config{Result: list(status(410, 0, htmlPage))}, check: expired},
-		tcase{name: "result/one-expired", cfg: faultserver.Config{Result: list(status(403, 1, xmlExpired))}, images: 1, check: expired},
+		tcase{name: "result/one-expired", cfg: faultserver.Config{ResultSlot: map[int][]faultserver.Fault{2: list(status(403, 0, xmlExpired))}}, images: 1, check: expired},
+		tcase{name: "result/one-reset-for-ever", batch: 3, cfg: faultserver.Config{ResultSlot: map[int][]faultserver.Fault{2: list(f(faultserver.ResetMidBody, 0))}}, images: 2,
+			check: is[*api.NetworkError](nil)},
 		tcase{name: "result/500-html-for-ever", cfg: faultserver.Config{Result: list(status(500, 0, htmlPage))},
 			check: is[*api.Error](nil)},
 		tcase{name: "result/redirect-other-port", cfg: faultserver.Config{Result: list(faultserver.Fault{Kind: faultserver.Redirect, Target: "other"})}, images: 2},
@@ -464,9 +468,56 @@ func TestFaultMatrix(t *testing.T) {
 	}
 }
 
-var promises = []string{"ends within its bound", "no lost result", "no duplicate create", "no token in output", "token not redirected", "expected outcome"}
+var promises = []string{"ends within its bound", "no lost result", "no partial file", "no duplicate create", "no token in output", "token not redirected", "expected outcome"}
+
+// A leg runs one case through one of the app's paths and reports what
+// came out of it, for the checks every path shares.
+type leg struct {
+	name string
+	run  func(t *testing.T, env legEnv) legOut
+	// judge says whether the outcome is the expected one ("" if so).
+	judge func(tc tcase, out legOut) string
+}
+
+// legEnv is what a leg gets: the endpoint, the request, and the run's
+// bound (a context deadline unless the case has none).
+type legEnv struct {
+	tc     tcase
+	base   string
+	req    api.CreateRequest
+	opts   []api.Option
+	ctx    context.Context
+	bound  time.Duration
+	cache  string // the cache folder
+	outDir string // the output folder, for paths that save
+	srv    *faultserver.Server
+}
+
+// legOut is what came out of a run.
+type legOut struct {
+	err     error    // the run's error
+	images  [][]byte // every result the caller holds, as the service sent it
+	texts   []string // everything shown or printed
+	clean   []error  // the api errors, each meant to be one bounded line
+	n       int      // results kept
+	elapsed time.Duration
+}
+
+var legs = []leg{
+	{name: "window", run: runWindow, judge: judgeStrict},
+	{name: "queue", run: runQueue, judge: judgeLoose},
+}
 
 func runCase(t *testing.T, tc tcase, shot string, all *tally) {
+	for _, l := range legs {
+		t.Run(l.name, func(t *testing.T) {
+			t.Parallel()
+			runLeg(t, tc, shot, l, all)
+		})
+	}
+}
+
+func runLeg(t *testing.T, tc tcase, shot string, l leg, all *tally) {
 	srv := faultserver.New(withToken(tc.cfg))
 	if tc.tls {
 		srv.StartTLS()
@@ -489,75 +540,49 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 			base = "https://" + hole.Addr
 		}
 	}
-	// The window's path: the app's backend (its one client builder, with
-	// the matrix's short limits added) running job.Run.
-	cache := t.TempDir()
-	opts := clientOptions()
+	env := legEnv{tc: tc, base: base, srv: srv, cache: t.TempDir(), outDir: t.TempDir(), opts: clientOptions()}
 	if tc.tls {
-		opts = append(opts, api.WithHTTPClient(srv.Client()))
+		env.opts = append(env.opts, api.WithHTTPClient(srv.Client()))
 	}
-	backend, err := app.Connect(app.Config{Token: token, Endpoint: base, CacheDir: cache, ClientOptions: opts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer backend.Close()
-	defer backend.Client().CloseIdleConnections()
-
-	req := api.CreateRequest{ImageFile: shot, Prompt: "white marble, soft light", BatchSize: tc.batch, Sync: tc.sync}
+	env.req = api.CreateRequest{ImageFile: shot, Prompt: "white marble, soft light", BatchSize: tc.batch, Sync: tc.sync}
 	if tc.batch == 0 {
-		req.BatchSize = 2
+		env.req.BatchSize = 2
 	}
 	if tc.imageURL {
-		req.ImageFile, req.ImageURL = "", "https://images.example.com/bottle.png"
+		env.req.ImageFile, env.req.ImageURL = "", "https://images.example.com/bottle.png"
 	}
-	bound := runBound
+	env.bound = runBound
 	if tc.bound > 0 {
-		bound = tc.bound
+		env.bound = tc.bound
 	}
-	ctx := context.Background()
+	env.ctx = context.Background()
 	if !tc.noDeadline {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, bound)
+		env.ctx, cancel = context.WithTimeout(env.ctx, env.bound)
 		defer cancel()
 	} else {
-		bound = waitFor + 2*time.Second // the wait bound, plus the create and downloads
+		env.bound = waitFor + 2*time.Second // the wait bound, plus the create and downloads
 	}
-	var mu sync.Mutex
-	var steps []string
-	type outcome struct {
-		res *job.Result
-		err error
-	}
-	done := make(chan outcome, 1)
+	name := tc.name + " (" + l.name + ")"
+
+	done := make(chan legOut, 1)
 	start := time.Now()
-	go func() {
-		res, err := backend.Generate(ctx, req, func(p job.Progress) {
-			mu.Lock()
-			steps = append(steps, p.String())
-			mu.Unlock()
-		})
-		done <- outcome{res, err}
-	}()
+	go func() { done <- l.run(t, env) }()
 	held := map[string]bool{}
-	var out outcome
+	var out legOut
 	select {
 	case out = <-done:
-		held["ends within its bound"] = time.Since(start) < bound+slack
-	case <-time.After(bound + slack):
-		all.add(tc.name, injected(srv, tc), map[string]bool{"ends within its bound": false})
-		t.Fatalf("hung: no end %v after its bound of %v", slack, bound)
+		out.elapsed = time.Since(start)
+		held["ends within its bound"] = out.elapsed < env.bound+slack
+	case <-time.After(env.bound + slack):
+		all.add(name, injected(srv, tc), map[string]bool{"ends within its bound": false})
+		t.Fatalf("hung: no end %v after its bound of %v", slack, env.bound)
 	}
 
-	// Every image the server delivered reached the caller (and its copy
-	// on disk is whole).
+	// Every image the server delivered reached the caller.
 	got := map[string]bool{}
-	if out.res != nil {
-		for _, img := range out.res.Images {
-			got[faultserver.Digest(img.Data)] = true
-			if data, err := os.ReadFile(img.Cached); err != nil || faultserver.Digest(data) != faultserver.Digest(img.Data) {
-				t.Errorf("variant %d: the cached copy %q is missing or differs", img.Index, img.Cached)
-			}
-		}
+	for _, img := range out.images {
+		got[faultserver.Digest(img)] = true
 	}
 	lost := 0
 	for d := range srv.Delivered() {
@@ -569,8 +594,13 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 	if lost > 0 {
 		t.Errorf("%d delivered images did not reach the caller", lost)
 	}
-	if parts, _ := filepath.Glob(filepath.Join(cache, "*.part")); len(parts) > 0 {
-		t.Errorf("partial files left: %v", parts)
+	for _, dir := range []string{env.cache, env.outDir} {
+		if parts := partials(dir); len(parts) > 0 {
+			held["no partial file"] = false
+			t.Errorf("partial files left: %v", parts)
+		} else if _, ok := held["no partial file"]; !ok {
+			held["no partial file"] = true
+		}
 	}
 
 	held["no duplicate create"] = srv.Creates() <= 1 && srv.Billed() <= 1
@@ -578,16 +608,8 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 		t.Errorf("%d creates reached the server, %d billed", srv.Creates(), srv.Billed())
 	}
 
-	var texts []string
-	texts = append(texts, errorTexts(out.err)...)
-	mu.Lock()
-	texts = append(texts, steps...)
-	mu.Unlock()
-	if out.res != nil && out.res.Task != nil {
-		texts = append(texts, out.res.Task.StateDetail, out.res.Task.ErrInfo, out.res.Task.ID)
-	}
 	held["no token in output"] = true
-	for _, s := range texts {
+	for _, s := range append(out.texts, errorTexts(out.err)...) {
 		if api.Redact(s, token) != s {
 			held["no token in output"] = false
 			t.Errorf("the token (or a part of it) is in %q", s)
@@ -597,33 +619,16 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 	if leaks := srv.Leaks(); len(leaks) > 0 {
 		t.Errorf("the token went where it must not: %v", leaks)
 	}
-	for _, e := range clientErrors(out.err) {
+	for _, e := range append(out.clean, clientErrors(out.err)...) {
 		if s := e.Error(); strings.ContainsAny(s, "\r\n") || len([]rune(s)) > 500 {
 			t.Errorf("error text not one bounded line: %q", s)
 		}
 	}
 
 	held["expected outcome"] = true
-	n := 0
-	if out.res != nil {
-		n = len(out.res.Images)
-	}
-	switch {
-	case tc.check == nil && out.err != nil:
+	if msg := l.judge(tc, out); msg != "" {
 		held["expected outcome"] = false
-		t.Errorf("want %d images, got error %v", tc.images, out.err)
-	case tc.check == nil && n != tc.images:
-		held["expected outcome"] = false
-		t.Errorf("got %d images, want %d", n, tc.images)
-	case tc.check != nil:
-		if msg := tc.check(out.err); msg != "" {
-			held["expected outcome"] = false
-			t.Error(msg)
-		}
-		if tc.images > 0 && n != tc.images {
-			held["expected outcome"] = false
-			t.Errorf("got %d images, want %d", n, tc.images)
-		}
+		t.Error(msg)
 	}
 	if tc.after != nil {
 		if msg := tc.after(srv); msg != "" {
@@ -631,10 +636,137 @@ func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 			t.Error(msg)
 		}
 	}
-	all.add(tc.name, injected(srv, tc), held)
+	all.add(name, injected(srv, tc), held)
 	if testing.Verbose() {
-		t.Logf("%v in %v; %d faults; error: %v", tc.name, time.Since(start).Round(time.Millisecond), srv.Injected(), out.err)
+		t.Logf("%v in %v; %d faults; %d results; error: %v", name, out.elapsed.Round(time.Millisecond), srv.Injected(), out.n, out.err)
 	}
+}
+
+// judgeStrict wants exactly the case's outcome: its images, or its error.
+func judgeStrict(tc tcase, out legOut) string {
+	switch {
+	case tc.check == nil && out.err != nil:
+		return fmt.Sprintf("want %d images, got error %v", tc.images, out.err)
+	case tc.check == nil && out.n != tc.images:
+		return fmt.Sprintf("got %d images, want %d", out.n, tc.images)
+	case tc.check != nil:
+		if msg := tc.check(out.err); msg != "" {
+			return msg
+		}
+		if tc.images > 0 && out.n != tc.images {
+			return fmt.Sprintf("got %d images, want %d", out.n, tc.images)
+		}
+	}
+	return ""
+}
+
+// judgeLoose wants the case's images when it should succeed, and a
+// failure (keeping what arrived) when it should not; the words are the
+// path's own.
+func judgeLoose(tc tcase, out legOut) string {
+	switch {
+	case tc.check == nil && (out.err != nil || out.n != tc.images):
+		return fmt.Sprintf("want %d images, got %d and error %v", tc.images, out.n, out.err)
+	case tc.check != nil && out.err == nil:
+		return fmt.Sprintf("want a failure, got %d images", out.n)
+	case tc.check != nil && tc.images > 0 && out.n != tc.images:
+		return fmt.Sprintf("got %d images, want %d", out.n, tc.images)
+	}
+	return ""
+}
+
+// runWindow is the window's path: the app's backend (its one client
+// builder, with the matrix's short limits added) running job.Run.
+func runWindow(t *testing.T, env legEnv) legOut {
+	backend, err := app.Connect(app.Config{Token: token, Endpoint: env.base, CacheDir: env.cache, ClientOptions: env.opts})
+	if err != nil {
+		t.Error(err)
+		return legOut{err: err}
+	}
+	defer backend.Close()
+	defer backend.Client().CloseIdleConnections()
+	var mu sync.Mutex
+	var out legOut
+	res, err := backend.Generate(env.ctx, env.req, func(p job.Progress) {
+		mu.Lock()
+		out.texts = append(out.texts, p.String())
+		mu.Unlock()
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	out.err = err
+	if res != nil {
+		for _, img := range res.Images {
+			out.images = append(out.images, img.Data)
+			if data, err := os.ReadFile(img.Cached); err != nil || !bytes.Equal(data, img.Data) {
+				t.Errorf("variant %d: the cached copy %q is missing or differs", img.Index, img.Cached)
+			}
+		}
+		out.n = len(res.Images)
+		if res.Task != nil {
+			out.texts = append(out.texts, res.Task.StateDetail, res.Task.ErrInfo, res.Task.ID)
+		}
+	}
+	return out
+}
+
+// runQueue is the queue's path (many shots at once; the window's next
+// home): one item through a run.Queue on the app's backend, saving into
+// an output folder.
+func runQueue(t *testing.T, env legEnv) legOut {
+	backend, err := app.Connect(app.Config{Token: token, Endpoint: env.base, CacheDir: env.cache, ClientOptions: env.opts})
+	if err != nil {
+		t.Error(err)
+		return legOut{err: err}
+	}
+	defer backend.Close()
+	defer backend.Client().CloseIdleConnections()
+	q, err := backend.NewQueue(run.Config{RunTimeout: env.bound, Rate: 100})
+	if err != nil {
+		t.Error(err)
+		return legOut{err: err}
+	}
+	defer q.Close()
+	id, err := q.Add(run.Spec{ImageFile: env.req.ImageFile, ImageURL: env.req.ImageURL, Prompt: env.req.Prompt,
+		Variants: env.req.BatchSize, Options: run.Options{Sync: env.req.Sync, OutDir: env.outDir}})
+	if err != nil {
+		t.Error(err)
+		return legOut{err: err}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), env.bound+slack)
+	defer cancel()
+	if err := q.Wait(ctx); err != nil {
+		return legOut{err: fmt.Errorf("the queue did not finish: %w", err)}
+	}
+	snap, _ := q.Item(id)
+	out := legOut{err: snap.Err, n: len(snap.Variants), texts: []string{snap.Label(), snap.Warning, snap.TaskID}}
+	if snap.State != run.Done && out.err == nil {
+		out.err = fmt.Errorf("the item ended %v", snap.State)
+	}
+	for _, v := range snap.Variants {
+		data, err := os.ReadFile(v.CachedPath)
+		if err != nil {
+			t.Errorf("variant %d: no cached copy: %v", v.N, err)
+			continue
+		}
+		out.images = append(out.images, data)
+		if _, err := os.Stat(v.SavedPath); err != nil {
+			t.Errorf("variant %d: not saved: %v", v.N, err)
+		}
+	}
+	return out
+}
+
+// partials lists files of dir left half-written.
+func partials(dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".part") || strings.Contains(filepath.Base(path), ".tmp")) {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out
 }
 
 // injected counts the faults of a case by kind: the server's, and the

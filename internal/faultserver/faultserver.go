@@ -141,6 +141,9 @@ type Config struct {
 	// Faults for each route, used in order; when a list is used up the
 	// answers are normal.
 	Create, Poll, Result []Fault
+	// ResultSlot holds faults for the downloads of one result (by its
+	// 1-based number) only; they come before Result's.
+	ResultSlot map[int][]Fault
 }
 
 // Server is the fault-injecting service. It is an http.Handler.
@@ -461,11 +464,14 @@ func (s *Server) finalData(t *task, r *http.Request) map[string]any {
 }
 
 func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, rest string) {
-	f := s.next("result", s.cfg.Result)
-	s.count(f.Kind)
 	id, name, _ := strings.Cut(rest, "/")
 	num, _ := strings.CutSuffix(name, ".png")
 	n, err := strconv.Atoi(num)
+	f := s.next(fmt.Sprintf("result/%d", n), s.cfg.ResultSlot[n])
+	if f.Kind == Pass {
+		f = s.next("result", s.cfg.Result)
+	}
+	s.count(f.Kind)
 	s.mu.Lock()
 	t := s.tasks[id]
 	s.mu.Unlock()
