@@ -1,0 +1,168 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+)
+
+const (
+	helperEnv     = "BACKDROP_LIBRARY_TEST_HELPER" // library folder for helperProcess
+	helperModeEnv = "BACKDROP_LIBRARY_TEST_MODE"
+	helperRuns    = 40
+)
+
+// tinyPNG is a small image to record as a variant.
+func tinyPNG(c color.Color) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, 4, 4))
+	for i := range 16 {
+		img.Set(i%4, i/4, c)
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
+// recordData records a whole run whose variants are given as bytes.
+func recordData(ctx context.Context, s *Store, prompt string, variants int) error {
+	id, err := s.Added(ctx, NewRun{Source: Source{Path: "/shots/" + prompt + ".png", Hash: prompt}, Prompt: prompt,
+		Variants: variants, Backend: "api.example.com"})
+	if err != nil {
+		return err
+	}
+	if err := s.Sending(ctx, id); err != nil {
+		return err
+	}
+	if err := s.Created(ctx, id, "task-"+prompt); err != nil {
+		return err
+	}
+	for n := 1; n <= variants; n++ {
+		if err := s.VariantSaved(ctx, id, SavedVariant{N: n, Data: tinyPNG(color.RGBA{uint8(n * 40), 0, 0, 255})}); err != nil {
+			return err
+		}
+	}
+	return s.Ended(ctx, id, StateDone, "")
+}
+
+// helperProcess is the other process of the two-process tests.
+func helperProcess(dir string) int {
+	ctx := context.Background()
+	s, err := Open(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	switch os.Getenv(helperModeEnv) {
+	case "crash":
+		// Leave runs under way and die without closing, like a killed app.
+		id, _ := s.Added(ctx, NewRun{Prompt: "never sent", Variants: 1, Backend: "api.example.com"})
+		_ = id
+		id, _ = s.Added(ctx, NewRun{Prompt: "sent, no answer", Variants: 2, Backend: "api.example.com"})
+		s.Sending(ctx, id)
+		id, _ = s.Added(ctx, NewRun{Prompt: "task known", Variants: 2, Backend: "api.example.com"})
+		s.Sending(ctx, id)
+		s.Created(ctx, id, "T-crash")
+		s.VariantSaved(ctx, id, SavedVariant{N: 1, Data: tinyPNG(color.White)})
+		os.Exit(0)
+	default:
+		for i := range helperRuns {
+			if err := recordData(ctx, s, fmt.Sprintf("child %d", i), 2); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+		}
+	}
+	if err := s.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func helperCmd(t *testing.T, dir, mode string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+dir, helperModeEnv+"="+mode)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+func countRuns(t *testing.T, s *Store, state State) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRow("SELECT count(*) FROM runs WHERE state = ?", state).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The window and a CLI run write to one library at once: two Stores on one
+// file, each from its own goroutines, lose nothing and fail nothing.
+func TestTwoStoresWriteAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	a, b := openStore(t, dir), openStore(t, dir)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for w, s := range []*Store{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 15 {
+				if err := recordData(ctx, s, fmt.Sprintf("writer%d run%d", w, i), 2); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, s := range []*Store{a, b} {
+		if n := countRuns(t, s, StateDone); n != 60 {
+			t.Fatalf("%d done runs, want 60", n)
+		}
+	}
+	var variants int
+	a.r.QueryRow("SELECT count(*) FROM variants").Scan(&variants)
+	if variants != 120 {
+		t.Fatalf("%d variants, want 120", variants)
+	}
+}
+
+func TestTwoProcessesWriteAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	cmd := helperCmd(t, dir, "write")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range helperRuns {
+		if err := recordData(ctx, s, fmt.Sprintf("parent %d", i), 2); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the other process: %v", err)
+	}
+	if n := countRuns(t, s, StateDone); n != 2*helperRuns {
+		t.Fatalf("%d done runs, want %d", n, 2*helperRuns)
+	}
+	page, err := s.List(ctx, Query{Search: "child", Limit: 500})
+	if err != nil || len(page.Runs) != helperRuns {
+		t.Fatalf("the other process's runs: %d, %v", len(page.Runs), err)
+	}
+}

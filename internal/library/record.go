@@ -1,0 +1,142 @@
+package library
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The recorder: one method per event of a run, each on disk when it
+// returns. The queue calls each before the side effect it announces
+// (Sending before the create goes out), so a crash leaves enough behind to
+// resume without paying twice.
+
+// StateError is returned when an event does not fit the run's state, e.g.
+// Sending for a run that already ended: a retry is a new run (Added
+// again), so the first attempt keeps its history and its images.
+type StateError struct {
+	ID    ID
+	State State
+	Event string
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("run %d is %s: %s does not apply", e.ID, e.State, e.Event)
+}
+
+// Added records a run entering a queue (state waiting) and returns its ID.
+func (s *Store) Added(ctx context.Context, run NewRun) (ID, error) {
+	if run.Variants < 1 {
+		return 0, fmt.Errorf("a run needs at least one variant, got %d", run.Variants)
+	}
+	opts, err := canonicalJSON(run.Options)
+	if err != nil {
+		return 0, err
+	}
+	key, err := run.Key().Digest()
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.w.ExecContext(ctx, `INSERT INTO runs
+		(owner, source_path, source_hash, source_url, source_name, prompt, variants, options, skip_key, backend, state, added_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.session.token, run.Source.Path, run.Source.Hash, run.Source.URL, run.Source.Name(),
+		run.Prompt, run.Variants, opts, key, run.Backend, StateWaiting, ms(s.now()))
+	if err != nil {
+		return 0, fmt.Errorf("library: recording a run: %w", err)
+	}
+	id, err := res.LastInsertId()
+	return ID(id), err
+}
+
+// Sending records that the create is about to go out. Call it right before
+// sending: a run found in this state with no task ID may have been billed.
+func (s *Store) Sending(ctx context.Context, id ID) error {
+	return s.advance(ctx, id, "Sending", []State{StateWaiting, StateSending},
+		"state = ?, sent_ms = ?", StateSending, ms(s.now()))
+}
+
+// Created records the task the service made for the run, the moment its
+// answer arrives.
+func (s *Store) Created(ctx context.Context, id ID, taskID string) error {
+	if taskID == "" {
+		return errors.New("library: Created needs the task ID")
+	}
+	now := ms(s.now())
+	return s.advance(ctx, id, "Created", []State{StateWaiting, StateSending, StateCreated},
+		"state = ?, task_id = ?, created_ms = ?, sent_ms = CASE WHEN sent_ms = 0 THEN ? ELSE sent_ms END",
+		StateCreated, taskID, now, now)
+}
+
+// Ended records how a run finished: done, failed (errText says why) or
+// cancelled — or expired / maybe-billed when the queue finds that out.
+func (s *Store) Ended(ctx context.Context, id ID, state State, errText string) error {
+	if !state.Final() {
+		return fmt.Errorf("library: Ended with %q, which is not a final state", state)
+	}
+	return s.advance(ctx, id, "Ended", []State{StateWaiting, StateSending, StateCreated, state},
+		"state = ?, error = ?, finished_ms = ?", state, errText, ms(s.now()))
+}
+
+// advance updates a run whose state is one of from, in one statement.
+func (s *Store) advance(ctx context.Context, id ID, event string, from []State, set string, args ...any) error {
+	q := "UPDATE runs SET " + set + " WHERE id = ? AND state IN (?" + strings.Repeat(", ?", len(from)-1) + ")"
+	args = append(args, id)
+	for _, st := range from {
+		args = append(args, st)
+	}
+	res, err := s.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("library: %s for run %d: %w", event, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var st State
+	switch err := s.r.QueryRowContext(ctx, "SELECT state FROM runs WHERE id = ?", id).Scan(&st); {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("run %d: %w", id, ErrNotFound)
+	case err != nil:
+		return err
+	}
+	return &StateError{ID: id, State: st, Event: event}
+}
+
+// VariantSaved records variant v of a run once its file is on disk. The
+// library keeps its own copy (a hard link to the downloaded file where it
+// can, else a copy), so the image outlives cache cleaning and the output
+// folder; a thumbnail follows in the background.
+func (s *Store) VariantSaved(ctx context.Context, id ID, v SavedVariant) error {
+	if v.N < 1 {
+		return fmt.Errorf("library: variant number %d", v.N)
+	}
+	var exists int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM runs WHERE id = ?", id).Scan(&exists); err != nil {
+		return err
+	}
+	if exists == 0 {
+		return fmt.Errorf("run %d: %w", id, ErrNotFound)
+	}
+	kept, err := s.keep(id, v)
+	if err != nil {
+		return fmt.Errorf("library: keeping variant %d of run %d: %w", v.N, id, err)
+	}
+	res, err := s.w.ExecContext(ctx, `INSERT INTO variants
+		(run_id, n, kept_path, cached_path, saved_path, width, height, format, saved_ms)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)
+		ON CONFLICT (run_id, n) DO UPDATE SET kept_path = excluded.kept_path, cached_path = excluded.cached_path,
+			saved_path = excluded.saved_path, width = excluded.width, height = excluded.height,
+			format = excluded.format, saved_ms = excluded.saved_ms, thumb_path = '', thumb_failed = 0`,
+		id, v.N, kept.rel, v.CachedPath, v.SavedPath, kept.width, kept.height, kept.format, ms(s.now()), id)
+	if err != nil {
+		return fmt.Errorf("library: recording variant %d of run %d: %w", v.N, id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 { // deleted meanwhile
+		s.removeRunFiles(id)
+		return fmt.Errorf("run %d: %w", id, ErrNotFound)
+	}
+	s.wakeThumbnails()
+	return nil
+}
