@@ -16,7 +16,7 @@ import (
 const (
 	helperEnv     = "BACKDROP_LIBRARY_TEST_HELPER" // library folder for helperProcess
 	helperModeEnv = "BACKDROP_LIBRARY_TEST_MODE"
-	helperRuns    = 40
+	helperRuns    = 25
 )
 
 // tinyPNG is a small image to record as a variant.
@@ -118,7 +118,7 @@ func TestTwoStoresWriteAtOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 15 {
+			for i := range 10 {
 				if err := recordData(ctx, s, fmt.Sprintf("writer%d run%d", w, i), 2); err != nil {
 					errs <- err
 				}
@@ -131,14 +131,14 @@ func TestTwoStoresWriteAtOnce(t *testing.T) {
 		t.Error(err)
 	}
 	for _, s := range []*Store{a, b} {
-		if n := countRuns(t, s, StateDone); n != 60 {
-			t.Fatalf("%d done runs, want 60", n)
+		if n := countRuns(t, s, StateDone); n != 40 {
+			t.Fatalf("%d done runs, want 40", n)
 		}
 	}
 	var variants int
 	a.r.QueryRow("SELECT count(*) FROM variants").Scan(&variants)
-	if variants != 120 {
-		t.Fatalf("%d variants, want 120", variants)
+	if variants != 80 {
+		t.Fatalf("%d variants, want 80", variants)
 	}
 }
 

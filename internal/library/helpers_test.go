@@ -124,3 +124,5 @@ func fileBytes(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+func sleepBriefly() { time.Sleep(5 * time.Millisecond) }

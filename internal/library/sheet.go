@@ -39,7 +39,7 @@ const (
 	sheetHeader   = 64 // title line and summary line
 	captionLines  = 3  // of prompt, under each image
 	captionLineH  = 20
-	captionDetail = 18 // the run/variant/date line
+	captionDetail = 20 // the run/variant/date line
 	captionPad    = 10
 )
 
@@ -125,8 +125,12 @@ func (s *Store) ContactSheet(ctx context.Context, shot string, opts SheetOptions
 	ink := image.NewUniform(color.RGBA{0x20, 0x20, 0x24, 0xff})
 	grey := image.NewUniform(color.RGBA{0x70, 0x70, 0x78, 0xff})
 	drawText(sheet, faces.title, ink, sheetMargin, sheetMargin+26, name)
-	summary := fmt.Sprintf("%d %s · %d prompts · %s", len(items), plural(len(items), "image", "images"), len(groups),
-		s.now().Format("2 January 2006"))
+	prompts := map[string]bool{}
+	for _, it := range items {
+		prompts[it.run.Prompt] = true
+	}
+	summary := fmt.Sprintf("%d %s · %d %s · %s", len(items), plural(len(items), "image", "images"),
+		len(prompts), plural(len(prompts), "prompt", "prompts"), s.now().Format("2 January 2006"))
 	drawText(sheet, faces.body, grey, sheetMargin, sheetMargin+50, summary)
 
 	for i, it := range items {
@@ -146,10 +150,7 @@ func (s *Store) ContactSheet(ctx context.Context, shot string, opts SheetOptions
 			drawText(sheet, faces.body, ink, cap.Min.X, cap.Min.Y+15+j*captionLineH, line)
 		}
 		detail := fmt.Sprintf("run %d · variant %d · %s", it.run.ID, it.v.N, it.run.Added.Format("2 Jan 2006 15:04"))
-		if it.v.Starred {
-			detail += " · starred"
-		}
-		drawText(sheet, faces.small, grey, cap.Min.X, cap.Min.Y+captionLines*captionLineH+13, detail)
+		drawText(sheet, faces.small, grey, cap.Min.X, cap.Min.Y+captionLines*captionLineH+15, clip(faces.small, detail, cap.Dx()))
 	}
 	return sheet, nil
 }
@@ -247,6 +248,18 @@ func wrap(face font.Face, text string, width, maxLines int) []string {
 	lines = lines[:maxLines]
 	lines[maxLines-1] = strings.TrimRight(string(last), " ") + "…"
 	return lines
+}
+
+// clip shortens text to fit width, ending it in "…" when cut.
+func clip(face font.Face, text string, width int) string {
+	if font.MeasureString(face, text).Ceil() <= width {
+		return text
+	}
+	r := []rune(text)
+	for len(r) > 0 && font.MeasureString(face, string(r)+"…").Ceil() > width {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimRight(string(r), " ·") + "…"
 }
 
 // fit is the largest rectangle of src's shape centred in box.
