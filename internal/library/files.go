@@ -75,7 +75,6 @@ func (s *Store) keep(id ID, v SavedVariant) (keptFile, error) {
 	if err := os.Rename(tmp, final); err != nil {
 		return keptFile{}, err
 	}
-	syncDir(dir)
 	k.rel = s.relPath(final)
 	return k, nil
 }
@@ -84,7 +83,7 @@ func (s *Store) keep(id ID, v SavedVariant) (keptFile, error) {
 func stage(tmp string, v SavedVariant) error {
 	var errs []error
 	if v.CachedPath != "" {
-		if fi, err := os.Stat(v.CachedPath); err == nil && fi.Mode().IsRegular() && os.Link(v.CachedPath, tmp) == nil {
+		if os.Link(v.CachedPath, tmp) == nil { // fails for a folder, a missing file, across disks
 			return nil
 		}
 		if err := copyFile(tmp, v.CachedPath); err == nil {
@@ -135,15 +134,6 @@ func writeSynced(name string, r io.Reader) error {
 		os.Remove(name)
 	}
 	return err
-}
-
-// syncDir makes a rename in dir durable (where the OS allows syncing a
-// folder; elsewhere it is a no-op).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 func decodeConfig(name string) (image.Config, string, error) {

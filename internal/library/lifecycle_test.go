@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -98,7 +99,8 @@ func TestLifecycleRecordsEveryEvent(t *testing.T) {
 
 func TestEventsOutOfOrderAreRefused(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, t.TempDir())
+	dir := t.TempDir()
+	s := openStore(t, dir)
 	shot := writePNG(t, t.TempDir(), "a.png", 8, 8, color.Black)
 	id, _ := s.Added(ctx, shotRun(t, shot, "p", 1))
 	if err := s.Ended(ctx, id, StateCancelled, ""); err != nil {
@@ -117,8 +119,11 @@ func TestEventsOutOfOrderAreRefused(t *testing.T) {
 	if err := s.Sending(ctx, 999); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown run: %v", err)
 	}
-	if err := s.VariantSaved(ctx, 999, SavedVariant{N: 1, Data: []byte("x")}); !errors.Is(err, ErrNotFound) {
+	if err := s.VariantSaved(ctx, 999, SavedVariant{N: 1, Data: tinyPNG(color.White)}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("variant of unknown run: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "images", "999")); !os.IsNotExist(err) {
+		t.Fatal("a folder was made for a run that does not exist")
 	}
 	if _, err := s.Added(ctx, NewRun{Prompt: "p", Variants: 0}); err == nil {
 		t.Fatal("a run of 0 variants was accepted")
@@ -161,8 +166,9 @@ func TestVariantKeptFromSavedFileOrData(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "images", "1"))
 	for _, e := range entries {
-		if filepath.Ext(e.Name()) == ".part" || e.Name()[0] == '4' {
+		if strings.HasPrefix(e.Name(), ".4-") || strings.HasPrefix(e.Name(), "4.") {
 			t.Fatalf("left behind: %s", e.Name())
 		}
 	}
+
 }

@@ -8,10 +8,11 @@ import (
 	"strings"
 )
 
-// The recorder: one method per event of a run, each on disk when it
-// returns. The queue calls each before the side effect it announces
-// (Sending before the create goes out), so a crash leaves enough behind to
-// resume without paying twice.
+// The recorder: one method per event of a run, each committed when it
+// returns (safe from a crash or kill of the app; Sending and Created are
+// also flushed to the disk against a power cut). The queue calls each
+// before the side effect it announces (Sending before the create goes
+// out), so a crash leaves enough behind to resume without paying twice.
 
 // StateError is returned when an event does not fit the run's state, e.g.
 // Sending for a run that already ended: a retry is a new run (Added
@@ -39,10 +40,7 @@ func (s *Store) Added(ctx context.Context, run NewRun) (ID, error) {
 	if err != nil {
 		return 0, err
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO runs
-		(owner, source_path, source_hash, source_url, source_name, prompt, variants, options, skip_key, backend, state, added_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.session.token, run.Source.Path, run.Source.Hash, run.Source.URL, run.Source.Name(),
+	res, err := s.stmt.addRun.ExecContext(ctx, s.session.token, run.Source.Path, run.Source.Hash, run.Source.URL, run.Source.Name(),
 		run.Prompt, run.Variants, opts, key, run.Backend, StateWaiting, ms(s.now()))
 	if err != nil {
 		return 0, fmt.Errorf("library: recording a run: %w", err)
@@ -53,19 +51,21 @@ func (s *Store) Added(ctx context.Context, run NewRun) (ID, error) {
 
 // Sending records that the create is about to go out. Call it right before
 // sending: a run found in this state with no task ID may have been billed.
+// It is flushed to the disk (it must survive even a power cut).
 func (s *Store) Sending(ctx context.Context, id ID) error {
-	return s.advance(ctx, id, "Sending", []State{StateWaiting, StateSending},
+	return s.advance(ctx, id, "Sending", true, []State{StateWaiting, StateSending},
 		"state = ?, sent_ms = ?", StateSending, ms(s.now()))
 }
 
 // Created records the task the service made for the run, the moment its
-// answer arrives.
+// answer arrives. It is flushed to the disk: the task ID is the only way
+// back to paid images.
 func (s *Store) Created(ctx context.Context, id ID, taskID string) error {
 	if taskID == "" {
 		return errors.New("library: Created needs the task ID")
 	}
 	now := ms(s.now())
-	return s.advance(ctx, id, "Created", []State{StateWaiting, StateSending, StateCreated},
+	return s.advance(ctx, id, "Created", true, []State{StateWaiting, StateSending, StateCreated},
 		"state = ?, task_id = ?, created_ms = ?, sent_ms = CASE WHEN sent_ms = 0 THEN ? ELSE sent_ms END",
 		StateCreated, taskID, now, now)
 }
@@ -76,18 +76,23 @@ func (s *Store) Ended(ctx context.Context, id ID, state State, errText string) e
 	if !state.Final() {
 		return fmt.Errorf("library: Ended with %q, which is not a final state", state)
 	}
-	return s.advance(ctx, id, "Ended", []State{StateWaiting, StateSending, StateCreated, state},
+	return s.advance(ctx, id, "Ended", false, []State{StateWaiting, StateSending, StateCreated, state},
 		"state = ?, error = ?, finished_ms = ?", state, errText, ms(s.now()))
 }
 
-// advance updates a run whose state is one of from, in one statement.
-func (s *Store) advance(ctx context.Context, id ID, event string, from []State, set string, args ...any) error {
+// advance updates a run whose state is one of from, in one statement
+// (flushed to the disk if durable).
+func (s *Store) advance(ctx context.Context, id ID, event string, durable bool, from []State, set string, args ...any) error {
 	q := "UPDATE runs SET " + set + " WHERE id = ? AND state IN (?" + strings.Repeat(", ?", len(from)-1) + ")"
 	args = append(args, id)
 	for _, st := range from {
 		args = append(args, st)
 	}
-	res, err := s.w.ExecContext(ctx, q, args...)
+	exec := s.w.ExecContext
+	if durable {
+		exec = s.execDurable
+	}
+	res, err := exec(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("library: %s for run %d: %w", event, id, err)
 	}
@@ -112,28 +117,22 @@ func (s *Store) VariantSaved(ctx context.Context, id ID, v SavedVariant) error {
 	if v.N < 1 {
 		return fmt.Errorf("library: variant number %d", v.N)
 	}
-	var exists int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM runs WHERE id = ?", id).Scan(&exists); err != nil {
+	var exists bool
+	if err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", id).Scan(&exists); err != nil {
 		return err
 	}
-	if exists == 0 {
+	if !exists {
 		return fmt.Errorf("run %d: %w", id, ErrNotFound)
 	}
 	kept, err := s.keep(id, v)
 	if err != nil {
 		return fmt.Errorf("library: keeping variant %d of run %d: %w", v.N, id, err)
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO variants
-		(run_id, n, kept_path, cached_path, saved_path, width, height, format, saved_ms)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)
-		ON CONFLICT (run_id, n) DO UPDATE SET kept_path = excluded.kept_path, cached_path = excluded.cached_path,
-			saved_path = excluded.saved_path, width = excluded.width, height = excluded.height,
-			format = excluded.format, saved_ms = excluded.saved_ms, thumb_path = '', thumb_failed = 0`,
-		id, v.N, kept.rel, v.CachedPath, v.SavedPath, kept.width, kept.height, kept.format, ms(s.now()), id)
+	res, err := s.stmt.saveVariant.ExecContext(ctx, id, v.N, kept.rel, v.CachedPath, v.SavedPath, kept.width, kept.height, kept.format, ms(s.now()), id)
 	if err != nil {
 		return fmt.Errorf("library: recording variant %d of run %d: %w", v.N, id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 { // deleted meanwhile
+	if n, _ := res.RowsAffected(); n == 0 { // no such run, or deleted meanwhile
 		s.removeRunFiles(id)
 		return fmt.Errorf("run %d: %w", id, ErrNotFound)
 	}

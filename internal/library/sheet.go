@@ -140,7 +140,8 @@ func (s *Store) ContactSheet(ctx context.Context, shot string, opts SheetOptions
 		cell := l.cellAt(i)
 		draw.Draw(sheet, cell, image.NewUniform(color.RGBA{0xf2, 0xf2, 0xf4, 0xff}), image.Point{}, draw.Src)
 		if img, err := decodeFile(it.v.Path); err == nil {
-			draw.CatmullRom.Scale(sheet, fit(img.Bounds(), cell), img, img.Bounds(), draw.Over, nil)
+			at := fit(img.Bounds(), cell)
+			draw.Draw(sheet, at, resize(img, at.Dx(), at.Dy()), image.Point{}, draw.Src)
 		} else {
 			drawText(sheet, faces.body, grey, cell.Min.X+12, cell.Min.Y+28, "image missing from the library")
 		}

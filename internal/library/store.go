@@ -30,6 +30,7 @@ type Store struct {
 	side    int // thumbnail size
 	session *session
 
+	stmt      statements
 	thumbs    flight
 	wake      chan struct{}
 	stop      context.CancelFunc // ends the thumbnail worker
@@ -85,7 +86,13 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		s.w.Close()
 		return nil, err
 	}
+	if err := s.stmt.prepare(ctx, s.w); err != nil {
+		s.r.Close()
+		s.w.Close()
+		return nil, fmt.Errorf("library %s: %w", s.file, err)
+	}
 	if s.session, err = startSession(dir); err != nil {
+		s.stmt.close()
 		s.r.Close()
 		s.w.Close()
 		return nil, fmt.Errorf("library %s: %w", dir, err)
@@ -99,8 +106,13 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+// openDB opens a pool on file. In WAL mode, synchronous=NORMAL makes each
+// commit safe from a crash or kill of the app (the OS holds the write) but
+// flushes to the disk only at checkpoints; the commits that must also
+// survive a power cut (before a paid create, and its task ID) go through
+// execDurable.
 func openDB(file, extra string, conns int) (*sql.DB, error) {
-	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)%s",
+	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)%s",
 		file, busyTimeout.Milliseconds(), extra)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -149,6 +161,21 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
+// execDurable runs one statement on the writer and has it on the disk, not
+// just in the OS's cache, when it returns.
+func (s *Store) execDurable(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
+		return nil, err
+	}
+	defer conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL")
+	return conn.ExecContext(ctx, query, args...)
+}
+
 // Dir is the library folder.
 func (s *Store) Dir() string { return s.dir }
 
@@ -162,6 +189,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.stop()
 		s.done.Wait()
+		s.stmt.close()
 		err = errors.Join(s.r.Close(), s.w.Close())
 		s.session.end()
 	})
@@ -190,4 +218,35 @@ func (s *Store) abs(rel string) string {
 		return rel
 	}
 	return filepath.Join(s.dir, filepath.FromSlash(rel))
+}
+
+// statements are the recorder's writes, parsed once (the FTS triggers make
+// parsing the insert cost more than running it).
+type statements struct {
+	addRun, saveVariant *sql.Stmt
+}
+
+func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
+	var err error
+	st.addRun, err = db.PrepareContext(ctx, `INSERT INTO runs
+		(owner, source_path, source_hash, source_url, source_name, prompt, variants, options, skip_key, backend, state, added_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	st.saveVariant, err = db.PrepareContext(ctx, `INSERT INTO variants
+		(run_id, n, kept_path, cached_path, saved_path, width, height, format, saved_ms)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)
+		ON CONFLICT (run_id, n) DO UPDATE SET kept_path = excluded.kept_path, cached_path = excluded.cached_path,
+			saved_path = excluded.saved_path, width = excluded.width, height = excluded.height,
+			format = excluded.format, saved_ms = excluded.saved_ms, thumb_path = '', thumb_failed = 0`)
+	return err
+}
+
+func (st *statements) close() {
+	for _, s := range []*sql.Stmt{st.addRun, st.saveVariant} {
+		if s != nil {
+			s.Close()
+		}
+	}
 }

@@ -6,14 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
-
-	"golang.org/x/image/draw"
 
 	"backdrop/internal/imagefile"
 )
@@ -131,7 +128,8 @@ func (s *Store) makeThumbnail(ctx context.Context, id ID, n int, kept string) (s
 		s.w.ExecContext(ctx, "UPDATE variants SET thumb_failed = 1 WHERE run_id = ? AND n = ? AND kept_path = ?", id, n, kept)
 		return "", fmt.Errorf("%w (%v)", ErrNoThumbnail, err)
 	}
-	small := shrink(img, s.side)
+	w, h := fitSize(img.Bounds().Dx(), img.Bounds().Dy(), s.side)
+	small := resize(img, w, h)
 	name := filepath.Join(s.imagesDir(id), strconv.Itoa(n)+".thumb.jpg")
 	tmp, err := os.CreateTemp(s.imagesDir(id), ".thumb-*.part") // the folder is gone if the run was deleted
 	if err != nil {
@@ -158,24 +156,6 @@ func (s *Store) makeThumbnail(ctx context.Context, id ID, n int, kept string) (s
 		return "", fmt.Errorf("variant %d of run %d: %w", n, id, ErrNotFound)
 	}
 	return name, nil
-}
-
-// shrink scales img to fit side×side with a proper filter (thumbnails are
-// looked at closely in the list), flattened on white for JPEG.
-func shrink(img image.Image, side int) image.Image {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w > side || h > side {
-		if w >= h {
-			w, h = side, max(1, h*side/w)
-		} else {
-			w, h = max(1, w*side/h), side
-		}
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
-	return dst
 }
 
 // flight runs one call per key at a time; callers of a key already in
