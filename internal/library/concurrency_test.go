@@ -71,6 +71,22 @@ func helperProcess(dir string) int {
 		s.Created(ctx, id, "T-crash")
 		s.VariantSaved(ctx, id, SavedVariant{N: 1, Data: tinyPNG(color.White)})
 		os.Exit(0)
+	case "loop":
+		// Record runs until killed; variants are copied (not linked) so a
+		// kill can land in the middle of writing a file.
+		for i := 0; ; i++ {
+			id, err := s.Added(ctx, NewRun{Source: Source{Path: "/shots/a.png", Hash: "a"}, Prompt: fmt.Sprint("loop ", i), Variants: 3, Backend: "h"})
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			s.Sending(ctx, id)
+			s.Created(ctx, id, fmt.Sprint("T", i))
+			for n := 1; n <= 3; n++ {
+				s.VariantSaved(ctx, id, SavedVariant{N: n, Data: bigPNG})
+			}
+			s.Ended(ctx, id, StateDone, "")
+		}
 	default:
 		for i := range helperRuns {
 			if err := recordData(ctx, s, fmt.Sprintf("child %d", i), 2); err != nil {
@@ -164,5 +180,64 @@ func TestTwoProcessesWriteAtOnce(t *testing.T) {
 	page, err := s.List(ctx, Query{Search: "child", Limit: 500})
 	if err != nil || len(page.Runs) != helperRuns {
 		t.Fatalf("the other process's runs: %d, %v", len(page.Runs), err)
+	}
+}
+
+// bigPNG is an image large enough that writing it takes a while.
+var bigPNG = func() []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, 160, 160))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 131 % 251)
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
+}()
+
+// Killing a process at any moment leaves a library that opens, whose runs
+// all resume, and whose every recorded variant is a whole image.
+func TestKilledAtAnyMomentLeavesAUsableLibrary(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	for round := range 3 {
+		cmd := helperCmd(t, dir, "loop")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Let it record a few runs, then kill it mid-stride.
+		watch := openStore(t, dir)
+		waitFor(t, func() bool {
+			var n int
+			watch.r.QueryRow("SELECT count(*) FROM variants").Scan(&n)
+			return n >= 3*(round+1)*3+round
+		})
+		watch.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+
+		s, err := Open(dir)
+		if err != nil {
+			t.Fatalf("round %d: the library does not open after a kill: %v", round, err)
+		}
+		picks, err := s.Resume(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(picks) > 1 {
+			t.Fatalf("round %d: %d runs under way after a kill, want at most 1", round, len(picks))
+		}
+		page, _ := s.List(ctx, Query{Limit: 500})
+		for _, r := range page.Runs {
+			for _, v := range r.Images {
+				if _, err := decodeFile(v.Path); err != nil {
+					t.Fatalf("round %d: run %d variant %d is not a whole image: %v", round, r.ID, v.N, err)
+				}
+			}
+		}
+		// Finish what was picked up, so the next round starts clean.
+		for _, p := range picks {
+			s.Ended(ctx, p.Run.ID, StateCancelled, "")
+		}
+		s.Close()
 	}
 }

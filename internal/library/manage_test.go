@@ -172,7 +172,7 @@ func TestThumbnailWorkerCatchesUp(t *testing.T) {
 // this is a bound on a background job, not a timing assertion.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for range 2000 {
+	for range 12000 { // at most a minute, for a loaded machine
 		if cond() {
 			return
 		}

@@ -278,8 +278,21 @@ func TestFindDoneNeedsSameKeyAndFilesPresent(t *testing.T) {
 	if _, ok, _ := s.FindDone(ctx, key); ok {
 		t.Fatal("done although its saved file is gone")
 	}
+	// Run again: the same key, so the queue can tell it is the same work.
+	again := got.Again()
+	if k, _ := again.Key().Digest(); k != mustDigest(t, key) {
+		t.Fatal("Again does not give the run's key")
+	}
 	raw, _ := json.Marshal(key.Options)
 	if string(got.Options) != `{"format":"jpeg","quality":90}` {
 		t.Fatalf("options stored as %s (given %s)", got.Options, raw)
 	}
+}
+
+func mustDigest(t *testing.T, k SkipKey) string {
+	d, err := k.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -165,6 +165,16 @@ type Run struct {
 	Images   []Variant // by number
 }
 
+// Again is the run as a NewRun, to add it once more ("Run again", or a
+// re-run of one that expired or may have been billed).
+func (r Run) Again() NewRun {
+	var opts any
+	if len(r.Options) > 0 {
+		opts = r.Options
+	}
+	return NewRun{Source: r.Source, Prompt: r.Prompt, Variants: r.Variants, Options: opts, Backend: r.Backend}
+}
+
 // Image returns variant n, if it arrived.
 func (r Run) Image(n int) (Variant, bool) {
 	for _, v := range r.Images {

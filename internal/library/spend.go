@@ -44,7 +44,7 @@ func (s *Store) CheckCap(ctx context.Context, cap, want int) error {
 			(SELECT count(*) FROM runs r JOIN variants v ON v.run_id = r.id
 				WHERE r.backend <> 'offline engine' AND r.sent_ms >= ?1),
 			(SELECT coalesce(sum(max(r.variants - (SELECT count(*) FROM variants v WHERE v.run_id = r.id), 0)), 0)
-				FROM runs r WHERE r.backend <> 'offline engine' AND r.state IN ('sending', 'created'))`,
+				FROM runs r WHERE r.state IN ('sending', 'created') AND +r.backend <> 'offline engine')`, // "+": find them by state, not among every service run
 		day.UnixMilli()).Scan(&arrived, &pending)
 	if err != nil {
 		return err
