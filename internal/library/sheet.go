@@ -25,7 +25,7 @@ import (
 // SheetOptions shape a contact sheet.
 type SheetOptions struct {
 	StarredOnly bool // only starred variants (else all)
-	Cell        int  // side of each image's square in pixels (default 480)
+	Cell        int  // width of each image's box in pixels (default 480); its height follows the images' shape
 	Columns     int  // images per row (default: up to 4)
 }
 
@@ -49,14 +49,18 @@ type sheetItem struct {
 }
 
 type sheetLayout struct {
-	cell, cols, rows, width, height int
+	cell, boxH, cols, rows, width, height int
 }
 
-func layoutSheet(n int, opts SheetOptions) sheetLayout {
+// layoutSheet places n images whose tallest height/width ratio is tallest:
+// boxes as tall as that image needs (within half and one and a half times
+// their width), so a set of landscape shots is not padded into squares.
+func layoutSheet(n int, tallest float64, opts SheetOptions) sheetLayout {
 	l := sheetLayout{cell: opts.Cell, cols: opts.Columns}
 	if l.cell <= 0 {
 		l.cell = 480
 	}
+	l.boxH = int(float64(l.cell)*min(max(tallest, 0.5), 1.5) + 0.5)
 	if l.cols <= 0 {
 		l.cols = min(n, 4)
 	}
@@ -68,14 +72,14 @@ func layoutSheet(n int, opts SheetOptions) sheetLayout {
 }
 
 func (l sheetLayout) rowHeight() int {
-	return l.cell + captionPad + captionLines*captionLineH + captionDetail + sheetGap
+	return l.boxH + captionPad + captionLines*captionLineH + captionDetail + sheetGap
 }
 
-// cellAt is the image square of item i.
+// cellAt is the image box of item i.
 func (l sheetLayout) cellAt(i int) image.Rectangle {
 	x := sheetMargin + (i%l.cols)*(l.cell+sheetGap)
 	y := sheetMargin + sheetHeader + (i/l.cols)*l.rowHeight()
-	return image.Rect(x, y, x+l.cell, y+l.cell)
+	return image.Rect(x, y, x+l.cell, y+l.boxH)
 }
 
 // captionAt is the text area under item i.
@@ -114,7 +118,7 @@ func (s *Store) ContactSheet(ctx context.Context, shot string, opts SheetOptions
 		}
 		return nil, fmt.Errorf("%w: the shot has no %s", ErrNothingToExport, what)
 	}
-	l := layoutSheet(len(items), opts)
+	l := layoutSheet(len(items), tallest(items), opts)
 	sheet := image.NewRGBA(image.Rect(0, 0, l.width, l.height))
 	draw.Draw(sheet, sheet.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 
@@ -154,6 +158,20 @@ func (s *Store) ContactSheet(ctx context.Context, shot string, opts SheetOptions
 		drawText(sheet, faces.small, grey, cap.Min.X, cap.Min.Y+captionLines*captionLineH+15, clip(faces.small, detail, cap.Dx()))
 	}
 	return sheet, nil
+}
+
+// tallest is the largest height/width ratio among the items' images.
+func tallest(items []sheetItem) float64 {
+	r := 0.0
+	for _, it := range items {
+		if it.v.Width > 0 && it.v.Height > 0 {
+			r = max(r, float64(it.v.Height)/float64(it.v.Width))
+		}
+	}
+	if r == 0 {
+		return 1
+	}
+	return r
 }
 
 // WriteContactSheet saves ContactSheet as a PNG in dir, never overwriting

@@ -59,7 +59,10 @@ func TestContactSheetShowsEachImageWithItsPrompt(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Board order: newest run first, so the long prompt (run 2), then run 1.
-	l := layoutSheet(2, SheetOptions{Cell: 180})
+	l := layoutSheet(2, 2, SheetOptions{Cell: 180}) // the portrait one is twice as tall as wide
+	if l.boxH != 270 {
+		t.Fatalf("box height %d, want 1.5 × 180", l.boxH)
+	}
 	if sheet.Bounds() != image.Rect(0, 0, l.width, l.height) || l.cols != 2 || l.rows != 1 {
 		t.Fatalf("sheet %v, layout %+v", sheet.Bounds(), l)
 	}
@@ -69,7 +72,7 @@ func TestContactSheetShowsEachImageWithItsPrompt(t *testing.T) {
 		if !near(sheet.At(img.Min.X+img.Dx()/2, img.Min.Y+img.Dy()/2), sh.c) || !near(sheet.At(img.Min.X+3, img.Min.Y+3), sh.c) {
 			t.Errorf("cell %d does not show its image (%v)", i, sheet.At(img.Min.X+img.Dx()/2, img.Min.Y+img.Dy()/2))
 		}
-		if img.Dx() != cell.Dx() && img.Dy() != cell.Dy() {
+		if img.Dx() != cell.Dx() && img.Dy() != cell.Dy() || img.Dx() > cell.Dx() || img.Dy() > cell.Dy() {
 			t.Errorf("cell %d: image %v does not fill %v on either side", i, img, cell)
 		}
 		// Text under the image: dark pixels in the prompt's lines; the long
@@ -101,8 +104,19 @@ func TestContactSheetShowsEachImageWithItsPrompt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := layoutSheet(3, SheetOptions{Cell: 100}); all.Bounds().Dx() != l.width || all.Bounds().Dy() != l.height || l.cols != 3 {
+	if l := layoutSheet(3, 2, SheetOptions{Cell: 100}); all.Bounds().Dx() != l.width || all.Bounds().Dy() != l.height || l.cols != 3 {
 		t.Fatalf("sheet of all: %v", all.Bounds())
+	}
+	// Landscape images only: boxes of their shape, no padding.
+	s.SetStar(ctx, ids[1], 1, false)
+	s.SetStar(ctx, ids[2], 1, true)
+	wide, err := s.ContactSheet(ctx, shots0Hash(t, shot), SheetOptions{StarredOnly: true, Cell: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lw := layoutSheet(2, 1, SheetOptions{Cell: 150})
+	if wide.Bounds().Dy() != lw.height || lw.boxH != 150 {
+		t.Fatalf("sheet of a 3:2 and a square image: %v, want height %d", wide.Bounds(), lw.height)
 	}
 	// A second export does not overwrite the first.
 	again, err := s.WriteContactSheet(ctx, shots0Hash(t, shot), out, SheetOptions{Cell: 60})
