@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"image/color"
 	"os"
@@ -171,4 +172,21 @@ func TestVariantKeptFromSavedFileOrData(t *testing.T) {
 		}
 	}
 
+}
+
+func TestRunJSONForTheCLI(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir(), WithClock(newClock(time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)).now))
+	id, _ := s.Added(ctx, NewRun{Source: Source{URL: "https://cdn.example.com/mug.webp"}, Prompt: "desk", Variants: 1,
+		Options: map[string]any{"sync": false}, Backend: "api.gpt.ge"})
+	run, _ := s.Get(ctx, id)
+	b, err := json.Marshal(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":1,"source":{"url":"https://cdn.example.com/mug.webp"},"prompt":"desk","variants":1,"options":{"sync":false},` +
+		`"backend":"api.gpt.ge","state":"waiting","added":"2026-02-03T04:05:06Z","images":[]}`
+	if string(b) != want {
+		t.Fatalf("JSON\n%s\nwant\n%s", b, want)
+	}
 }

@@ -31,7 +31,7 @@ func (s *Store) queryRuns(ctx context.Context, q querier, query string, args ...
 			rows.Close()
 			return nil, err
 		}
-		r.Options = []byte(opts)
+		r.Options, r.Images = []byte(opts), []Variant{}
 		r.Added, r.Sent, r.Created, r.Finished = s.fromMS(added), s.fromMS(sent), s.fromMS(created), s.fromMS(finished)
 		runs = append(runs, r)
 	}

@@ -60,7 +60,7 @@ func classify(r Run, now time.Time) Action {
 }
 
 // Unfinished lists the runs that were under way in sessions that have
-// ended, and what Resume would do with each, without changing anything.
+// ended, and what Resume would do with each, changing no run.
 // Runs of sessions still open (this one, or another process's) are left
 // out: they are not lost, just busy.
 func (s *Store) Unfinished(ctx context.Context) ([]Pickup, error) {

@@ -49,9 +49,9 @@ const OfflineBackend = "offline engine"
 
 // Source is the shot a run starts from: a file, or a URL the service fetches.
 type Source struct {
-	Path string // local file, "" for a URL
-	Hash string // sha256 of the file's content, hex (see HashFile)
-	URL  string // the image_url sent, "" for a file
+	Path string `json:"path,omitempty"`   // local file, "" for a URL
+	Hash string `json:"sha256,omitempty"` // of the file's content, hex (see HashFile)
+	URL  string `json:"url,omitempty"`    // the image_url sent, "" for a file
 }
 
 // Name is the file name a source is known by.
@@ -147,22 +147,23 @@ func HashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Run is one recorded run.
+// Run is one recorded run. Its JSON form is what `backdrop library --json`
+// can print.
 type Run struct {
-	ID       ID
-	Source   Source
-	Prompt   string
-	Variants int             // asked for
-	Options  json.RawMessage // as given to Added, canonical
-	Backend  string
-	TaskID   string
-	State    State
-	Error    string
-	Added    time.Time
-	Sent     time.Time // zero until Sending
-	Created  time.Time // zero until Created
-	Finished time.Time // zero until Ended (or marked by Resume)
-	Images   []Variant // by number
+	ID       ID              `json:"id"`
+	Source   Source          `json:"source"`
+	Prompt   string          `json:"prompt"`
+	Variants int             `json:"variants"` // asked for
+	Options  json.RawMessage `json:"options"`  // as given to Added, canonical
+	Backend  string          `json:"backend"`
+	TaskID   string          `json:"task_id,omitempty"`
+	State    State           `json:"state"`
+	Error    string          `json:"error,omitempty"`
+	Added    time.Time       `json:"added"`
+	Sent     time.Time       `json:"sent,omitzero"`     // zero until Sending
+	Created  time.Time       `json:"created,omitzero"`  // zero until Created
+	Finished time.Time       `json:"finished,omitzero"` // zero until Ended (or marked by Resume)
+	Images   []Variant       `json:"images"`            // by number
 }
 
 // Again is the run as a NewRun, to add it once more ("Run again", or a
@@ -187,16 +188,16 @@ func (r Run) Image(n int) (Variant, bool) {
 
 // Variant is one image of a run.
 type Variant struct {
-	N          int    // 1-based
-	Path       string // the library's own copy: always there while the run is
-	CachedPath string // where the queue downloaded it
-	SavedPath  string // in the output folder, "" if not saved
-	Width      int
-	Height     int
-	Format     string // content type, e.g. "image/png"
-	Starred    bool
-	Thumbnail  string // "" until made (see Store.Thumbnail)
-	Saved      time.Time
+	N          int       `json:"n"`                     // 1-based
+	Path       string    `json:"path"`                  // the library's own copy: always there while the run is
+	CachedPath string    `json:"cached_path,omitempty"` // where the queue downloaded it
+	SavedPath  string    `json:"saved_path,omitempty"`  // in the output folder, "" if not saved
+	Width      int       `json:"width"`
+	Height     int       `json:"height"`
+	Format     string    `json:"format"` // content type, e.g. "image/png"
+	Starred    bool      `json:"starred"`
+	Thumbnail  string    `json:"thumbnail,omitempty"` // "" until made (see Store.Thumbnail)
+	Saved      time.Time `json:"saved"`
 }
 
 // SavedVariant is what the queue reports when a variant is on disk.
