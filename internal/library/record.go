@@ -76,8 +76,10 @@ func (s *Store) Ended(ctx context.Context, id ID, state State, errText string) e
 	if !state.Final() {
 		return fmt.Errorf("library: Ended with %q, which is not a final state", state)
 	}
-	return s.advance(ctx, id, "Ended", false, []State{StateWaiting, StateSending, StateCreated, state},
+	err := s.advance(ctx, id, "Ended", false, []State{StateWaiting, StateSending, StateCreated, state},
 		"state = ?, error = ?, finished_ms = ?", state, errText, ms(s.now()))
+	s.wakeThumbnails()
+	return err
 }
 
 // advance updates a run whose state is one of from, in one statement
@@ -112,7 +114,9 @@ func (s *Store) advance(ctx context.Context, id ID, event string, durable bool, 
 // VariantSaved records variant v of a run once its file is on disk. The
 // library keeps its own copy (a hard link to the downloaded file where it
 // can, else a copy), so the image outlives cache cleaning and the output
-// folder; a thumbnail follows in the background.
+// folder. Its thumbnail is made in the background once the run has ended
+// (so the worker does not compete with the run's other images), or on
+// demand by Thumbnail.
 func (s *Store) VariantSaved(ctx context.Context, id ID, v SavedVariant) error {
 	if v.N < 1 {
 		return fmt.Errorf("library: variant number %d", v.N)
@@ -136,6 +140,5 @@ func (s *Store) VariantSaved(ctx context.Context, id ID, v SavedVariant) error {
 		s.removeRunFiles(id)
 		return fmt.Errorf("run %d: %w", id, ErrNotFound)
 	}
-	s.wakeThumbnails()
 	return nil
 }

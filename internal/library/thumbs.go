@@ -16,9 +16,9 @@ import (
 )
 
 // Thumbnails are made once per variant, off the caller's thread: a worker
-// started by Open makes those missing (newest runs first) whenever a
-// variant is saved and once at start, for any left by a crash. Thumbnail
-// makes one on demand when the worker has not got to it yet.
+// started by Open makes those missing (newest runs first) whenever a run
+// ends and once at start, for any left by a crash. Thumbnail makes one on
+// demand when the worker has not got to it yet.
 
 // ErrNoThumbnail: the variant's image could not be read to make one.
 var ErrNoThumbnail = errors.New("no thumbnail: the image cannot be read")
