@@ -126,7 +126,28 @@ func countRuns(t *testing.T, s *Store, state State) int {
 // file, each from its own goroutines, lose nothing and fail nothing.
 func TestTwoStoresWriteAtOnce(t *testing.T) {
 	dir := t.TempDir()
-	a, b := openStore(t, dir), openStore(t, dir)
+	// Both start at once on a library that does not exist yet: one
+	// creates and migrates it, the other waits and finds it ready.
+	stores := make([]*Store, 2)
+	var opening sync.WaitGroup
+	for i := range stores {
+		opening.Add(1)
+		go func() {
+			defer opening.Done()
+			s, err := Open(dir)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			stores[i] = s
+			t.Cleanup(func() { s.Close() })
+		}()
+	}
+	opening.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	a, b := stores[0], stores[1]
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
