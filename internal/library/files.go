@@ -83,7 +83,9 @@ func (s *Store) keep(id ID, v SavedVariant) (keptFile, error) {
 func stage(tmp string, v SavedVariant) error {
 	var errs []error
 	if v.CachedPath != "" {
-		if os.Link(v.CachedPath, tmp) == nil { // fails for a folder, a missing file, across disks
+		// A link fails across disks; a symlink would be linked itself and
+		// break when the cache is cleaned, so it is copied instead.
+		if fi, err := os.Lstat(v.CachedPath); err == nil && fi.Mode().IsRegular() && os.Link(v.CachedPath, tmp) == nil {
 			return nil
 		}
 		if err := copyFile(tmp, v.CachedPath); err == nil {

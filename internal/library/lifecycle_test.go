@@ -146,7 +146,7 @@ func TestVariantKeptFromSavedFileOrData(t *testing.T) {
 	if err := s.VariantSaved(ctx, id, SavedVariant{N: 2, Data: data}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.VariantSaved(ctx, id, SavedVariant{N: 3}); err == nil {
+	if err := s.VariantSaved(ctx, id, SavedVariant{N: 5}); err == nil {
 		t.Fatal("a variant with no file and no data was accepted")
 	}
 	run, _ := s.Get(ctx, id)
@@ -160,6 +160,20 @@ func TestVariantKeptFromSavedFileOrData(t *testing.T) {
 	}
 	if string(fileBytes(t, run.Images[1].Path)) != string(data) {
 		t.Fatal("data copy differs")
+	}
+	// A cached file that is a symlink is copied: a link to the link would
+	// break when the cache is cleaned.
+	target := writePNG(t, work, "target.png", 12, 12, color.RGBA{7, 8, 9, 255})
+	link := filepath.Join(work, "link.png")
+	if err := os.Symlink(target, link); err == nil {
+		if err := s.VariantSaved(ctx, id, SavedVariant{N: 3, CachedPath: link}); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(target)
+		v, _ := mustGet(t, s, id).Image(3)
+		if fi, err := os.Lstat(v.Path); err != nil || !fi.Mode().IsRegular() || v.Width != 12 {
+			t.Fatalf("kept copy of a symlinked file: %v %v", fi, err)
+		}
 	}
 	// A non-image is refused and leaves nothing behind.
 	if err := s.VariantSaved(ctx, id, SavedVariant{N: 4, Data: []byte("not an image")}); err == nil {
@@ -189,4 +203,13 @@ func TestRunJSONForTheCLI(t *testing.T) {
 	if string(b) != want {
 		t.Fatalf("JSON\n%s\nwant\n%s", b, want)
 	}
+}
+
+func mustGet(t *testing.T, s *Store, id ID) Run {
+	t.Helper()
+	r, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
