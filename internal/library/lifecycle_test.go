@@ -108,11 +108,27 @@ func TestEventsOutOfOrderAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	var se *StateError
-	if err := s.Sending(ctx, id); !errors.As(err, &se) || se.State != StateCancelled {
-		t.Fatalf("Sending after Ended: %v", err)
-	}
-	if err := s.Created(ctx, id, "T"); !errors.As(err, &se) {
+	if err := s.Created(ctx, id, "T"); !errors.As(err, &se) || se.State != StateCancelled {
 		t.Fatalf("Created after Ended: %v", err)
+	}
+	// A retry of a run that ended without images starts it afresh...
+	s.Sending(ctx, id)
+	s.Created(ctx, id, "T1")
+	s.Ended(ctx, id, StateFailed, "the service could not download the image")
+	if err := s.Sending(ctx, id); err != nil {
+		t.Fatalf("retry of a failed run: %v", err)
+	}
+	if run := mustGet(t, s, id); run.State != StateSending || run.TaskID != "" || run.Error != "" || !run.Finished.IsZero() {
+		t.Fatalf("after a retry: %+v", run)
+	}
+	// ...but one that ended with images keeps them: retrying it is a new run.
+	s.Created(ctx, id, "T2")
+	if err := s.VariantSaved(ctx, id, SavedVariant{N: 1, Data: tinyPNG(color.White)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Ended(ctx, id, StateFailed, "variant 2 could not be downloaded")
+	if err := s.Sending(ctx, id); !errors.As(err, &se) || se.State != StateFailed {
+		t.Fatalf("Sending for a run that ended with images: %v", err)
 	}
 	if err := s.Ended(ctx, id, StateWaiting, ""); err == nil {
 		t.Fatal("Ended accepted a state that is not final")

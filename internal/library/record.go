@@ -15,8 +15,9 @@ import (
 // out), so a crash leaves enough behind to resume without paying twice.
 
 // StateError is returned when an event does not fit the run's state, e.g.
-// Sending for a run that already ended: a retry is a new run (Added
-// again), so the first attempt keeps its history and its images.
+// Created for a run that already ended, or Sending for one that ended with
+// images: retrying that is a new run (Added again), so the first attempt
+// keeps its images.
 type StateError struct {
 	ID    ID
 	State State
@@ -51,10 +52,13 @@ func (s *Store) Added(ctx context.Context, run NewRun) (ID, error) {
 
 // Sending records that the create is about to go out. Call it right before
 // sending: a run found in this state with no task ID may have been billed.
-// It is flushed to the disk (it must survive even a power cut).
+// It is flushed to the disk (it must survive even a power cut). It may be
+// called again for the same run: after a 429, or to retry a run that ended
+// without images (failed, cancelled, expired, maybe billed), which starts
+// it afresh.
 func (s *Store) Sending(ctx context.Context, id ID) error {
 	return s.advance(ctx, id, "Sending", true, []State{StateWaiting, StateSending},
-		"state = ?, sent_ms = ?", StateSending, ms(s.now()))
+		"state = ?, sent_ms = ?, task_id = '', error = '', created_ms = 0, finished_ms = 0", StateSending, ms(s.now()))
 }
 
 // Created records the task the service made for the run, the moment its
@@ -85,7 +89,11 @@ func (s *Store) Ended(ctx context.Context, id ID, state State, errText string) e
 // advance updates a run whose state is one of from, in one statement
 // (flushed to the disk if durable).
 func (s *Store) advance(ctx context.Context, id ID, event string, durable bool, from []State, set string, args ...any) error {
-	q := "UPDATE runs SET " + set + " WHERE id = ? AND state IN (?" + strings.Repeat(", ?", len(from)-1) + ")"
+	q := "UPDATE runs SET " + set + " WHERE id = ? AND (state IN (?" + strings.Repeat(", ?", len(from)-1) + ")"
+	if event == "Sending" { // a retry of a run that ended without images
+		q += " OR (state IN ('failed', 'cancelled', 'expired', 'maybe-billed') AND NOT EXISTS (SELECT 1 FROM variants WHERE run_id = runs.id))"
+	}
+	q += ")"
 	args = append(args, id)
 	for _, st := range from {
 		args = append(args, st)
