@@ -61,6 +61,12 @@ const (
 	DefaultDownloadRetries = 4                // WithDownloadRetries
 )
 
+// DefaultOptions are applied by every NewClient before its own options
+// (which win): one place for a program, or a test that drives the app's
+// real paths, to tune every client at once (say, short time limits). Set
+// it before any client is made; it is read without a lock.
+var DefaultOptions []Option
+
 // NewClient makes a client. With no options it talks to DefaultBaseURL with
 // a shared, tuned HTTP client (not http.DefaultClient), DefaultTimeouts
 // and no token.
@@ -85,7 +91,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := WithBaseURL(DefaultBaseURL)(c); err != nil {
 		return nil, err
 	}
-	for _, opt := range opts {
+	for _, opt := range append(append([]Option(nil), DefaultOptions...), opts...) {
 		if err := opt(c); err != nil {
 			return nil, err
 		}

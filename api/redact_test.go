@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 const secret = "sk-Zq81LmN0pXr7T2vK9wYb"
@@ -173,5 +174,14 @@ func TestIsTemporary(t *testing.T) {
 		if IsTemporary(err) {
 			t.Errorf("%T %v: want lasting", err, err)
 		}
+	}
+}
+
+func TestDefaultOptionsComeFirst(t *testing.T) {
+	defer func(old []Option) { DefaultOptions = old }(DefaultOptions)
+	DefaultOptions = []Option{WithPollInterval(7 * time.Millisecond), WithUserAgent("everyone")}
+	c, err := NewClient(WithUserAgent("mine"))
+	if err != nil || c.pollInterval != 7*time.Millisecond || c.userAgent != "mine" {
+		t.Fatalf("%v %v %q", err, c.pollInterval, c.userAgent)
 	}
 }
