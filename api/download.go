@@ -84,7 +84,9 @@ func (c *Client) downloadOnce(ctx context.Context, ref string) ([]byte, time.Dur
 	case code == http.StatusOK:
 	case code == http.StatusForbidden || code == http.StatusNotFound || code == http.StatusGone:
 		msg, _ := readError(body)
-		return nil, -1, &ExpiredLinkError{HTTPStatus: code, Host: host, Detail: c.cleanText(errorText(msg), maxMessageRunes), redact: c.Redact}
+		detail := c.cleanText(errorText(msg), maxMessageRunes)
+		return nil, -1, &ExpiredLinkError{HTTPStatus: code, Host: host, Detail: detail, redact: c.Redact,
+			answer: &Error{HTTPStatus: code, Message: "downloading a result: " + detail, redact: c.Redact}}
 	default:
 		msg, _ := readError(body)
 		e := &Error{HTTPStatus: code, Message: "downloading a result: " + c.cleanText(errorText(msg), maxMessageRunes), redact: c.Redact}

@@ -232,13 +232,23 @@ func (e *WaitError) Unwrap() error { return e.Err }
 
 // ExpiredLinkError is a result link the host refuses (403, 404 or 410):
 // presigned links expire about an hour after the task ends. The caller
-// adds the task id to its message.
+// adds the task id to its message. It wraps the host's answer as an
+// *Error (for code that looks at HTTP statuses), but IsAuth and IsNotFound
+// are false for it: neither the token nor the task is at fault.
 type ExpiredLinkError struct {
 	HTTPStatus int
 	Host       string
 	Detail     string // the host's own words, one line, token removed
 
+	answer *Error
 	redact func(string) string
+}
+
+func (e *ExpiredLinkError) Unwrap() error {
+	if e.answer == nil {
+		return nil
+	}
+	return e.answer
 }
 
 func (e *ExpiredLinkError) Error() string {
@@ -271,10 +281,11 @@ func finish(s string, redact func(string) string) string {
 	return bound(s, maxErrorRunes)
 }
 
-// IsAuth reports whether err is a refused token or an account without access.
+// IsAuth reports whether err is a refused token or an account without
+// access (never a result link that has expired).
 func IsAuth(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && (e.code() == http.StatusUnauthorized || e.code() == http.StatusForbidden)
+	return errors.As(err, &e) && (e.code() == http.StatusUnauthorized || e.code() == http.StatusForbidden) && !IsExpiredLink(err)
 }
 
 // IsRateLimited reports whether err is a 429 answer.
@@ -283,10 +294,11 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &e) && e.code() == http.StatusTooManyRequests
 }
 
-// IsNotFound reports whether err is a 404 (an unknown task id).
+// IsNotFound reports whether err is a 404 (an unknown task id; never a
+// result link that has expired).
 func IsNotFound(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.code() == http.StatusNotFound
+	return errors.As(err, &e) && e.code() == http.StatusNotFound && !IsExpiredLink(err)
 }
 
 // IsValidation reports whether err is a request refused before sending.
