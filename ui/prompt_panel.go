@@ -10,13 +10,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"backdrop/api"
+	"backdrop/ui/keyed"
 )
 
 // promptPanel is the prompt box with its live counter, inline validation,
 // built-in presets and the last prompts used.
 type promptPanel struct {
 	content fyne.CanvasObject
-	entry   *escEntry
+	entry   *keyed.Entry
 	counter *widget.Label
 	problem *widget.Label
 	recent  *fyne.Container
@@ -25,7 +26,7 @@ type promptPanel struct {
 
 func newPromptPanel(w *Window) *promptPanel {
 	p := &promptPanel{w: w}
-	p.entry = newEscEntry(true, w.cancelRun)
+	p.entry = w.textEntry(true)
 	p.entry.SetPlaceHolder("Describe the new background, e.g. white marble tabletop, soft light from the left")
 	p.entry.SetMinRowsVisible(4)
 	p.entry.Wrapping = fyne.TextWrapWord
@@ -41,7 +42,7 @@ func newPromptPanel(w *Window) *promptPanel {
 	// when it is narrowed, never wider than it.
 	chips := container.NewGridWrap(fyne.NewSize(112, 34))
 	for _, pr := range presets {
-		chip := w.tipButton(pr.name, nil, pr.prompt, func() { p.set(pr.prompt) })
+		chip := w.tipButton(pr.name, nil, "Add to the prompt: "+pr.prompt+" (Ctrl+Z takes it back)", func() { p.add(pr.prompt) })
 		chip.Importance = widget.LowImportance
 		chips.Add(chip)
 	}
@@ -62,10 +63,25 @@ func newPromptPanel(w *Window) *promptPanel {
 // text is the prompt as it will be sent.
 func (p *promptPanel) text() string { return strings.TrimSpace(p.entry.Text) }
 
-// set replaces the prompt (a preset or a recent one) and focuses it.
+// add adds a preset to what is written (Ctrl+Z takes it back) and
+// focuses the prompt.
+func (p *promptPanel) add(preset string) {
+	switch text := p.text(); {
+	case text == "":
+		p.entry.Replace(preset)
+	case !strings.Contains(text, preset):
+		p.entry.Insert(", " + preset)
+	}
+	p.focus()
+}
+
+// set replaces the prompt with a recent one, undoably, and focuses it.
 func (p *promptPanel) set(s string) {
-	p.entry.SetText(s)
-	p.entry.CursorRow, p.entry.CursorColumn = 0, 0
+	p.entry.Replace(s)
+	p.focus()
+}
+
+func (p *promptPanel) focus() {
 	if c := p.w.win.Canvas(); c != nil {
 		c.Focus(p.entry)
 	}
@@ -109,8 +125,7 @@ func (p *promptPanel) showRecent(list []string) {
 		if i == 4 {
 			break
 		}
-		link := widget.NewHyperlink(shorten(r, 80), nil)
-		link.OnTapped = func() { p.set(r) }
+		link := keyed.NewHyperlink(shorten(r, 80), func() { p.set(r) }, p.w.onKey)
 		link.Truncation = fyne.TextTruncateEllipsis // never wider than the sidebar
 		p.recent.Add(link)
 	}
@@ -124,24 +139,10 @@ func shorten(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// escEntry is an Entry where Esc cancels a running generation: a focused
-// Entry gets keys before the window's menu and canvas do.
-type escEntry struct {
-	widget.Entry
-	onEscape func()
-}
-
-func newEscEntry(multiLine bool, onEscape func()) *escEntry {
-	e := &escEntry{onEscape: onEscape}
-	e.MultiLine = multiLine
-	e.ExtendBaseWidget(e)
+// textEntry is an entry of the window: Esc and F1 work in it, and Ctrl+V
+// pastes an image when the clipboard holds one.
+func (w *Window) textEntry(multiLine bool) *keyed.Entry {
+	e := keyed.NewEntry(multiLine, w.onKey)
+	e.OnPaste = w.paste
 	return e
-}
-
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
-	}
-	e.Entry.TypedKey(k)
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"backdrop/internal/imagefile"
+	"backdrop/ui/keyed"
 )
 
 // sourcePanel is the product shot: a drop zone with the loaded image over
@@ -24,9 +25,13 @@ type sourcePanel struct {
 	hint     fyne.CanvasObject
 	info     *widget.Label
 	problem  *widget.Label
-	url      *escEntry
+	url      *keyed.Entry
 	openBtn  *tipButton
 	pasteBtn *tipButton
+	offer    *fyne.Container // a shot over 15 MB: what and the way out
+	offerMsg *widget.Label
+	resize   *tipButton
+	urlNote  *widget.Label // about a typed URL: a warning or its size
 }
 
 func newSourcePanel(w *Window) *sourcePanel {
@@ -50,18 +55,29 @@ func newSourcePanel(w *Window) *sourcePanel {
 	p.problem.Wrapping = fyne.TextWrapWord
 	p.problem.Hide()
 	p.openBtn = w.tipButton("Open…", theme.FolderOpenIcon(), "Open a product shot (Ctrl+O)", w.openImage)
-	p.pasteBtn = w.tipButton("Paste", theme.ContentPasteIcon(), "Paste an image from the clipboard (Ctrl+V)", w.pasteImage)
-	p.url = newEscEntry(false, w.cancelRun)
+	p.pasteBtn = w.tipButton("Paste", theme.ContentPasteIcon(), "Paste an image, or an image file copied in a file manager (Ctrl+V)", w.paste)
+	p.url = w.textEntry(false)
 	p.url.SetPlaceHolder("…or an image URL (https://…)")
 	p.url.OnChanged = func(s string) { w.onURLChanged(strings.TrimSpace(s)) }
+	p.offerMsg = widget.NewLabel("")
+	p.offerMsg.Wrapping = fyne.TextWrapWord
+	p.offerMsg.Importance = widget.WarningImportance
+	p.resize = w.tipButton("Send a resized copy", theme.ContentCopyIcon(), "Make a copy under 15 MB (JPEG, or PNG when it has transparency) and send that; the original stays as it is", w.sendResized)
+	p.offer = container.NewVBox(p.offerMsg, p.resize)
+	p.offer.Hide()
+	p.urlNote = widget.NewLabel("")
+	p.urlNote.Wrapping = fyne.TextWrapWord
+	p.urlNote.Hide()
 	title := widget.NewLabelWithStyle("Product shot", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.content = container.NewVBox(
 		title,
 		container.New(&fixedHeight{150}, zone),
 		p.info,
 		p.problem,
+		p.offer,
 		container.NewGridWithColumns(2, p.openBtn, p.pasteBtn),
 		p.url,
+		p.urlNote,
 	)
 	return p
 }
@@ -78,7 +94,23 @@ func (p *sourcePanel) showShot(s *imagefile.Shot) {
 	p.info.SetText(fmt.Sprintf("%s · %d × %d px · %s", s.Name, s.Width, s.Height, imagefile.HumanSize(s.Bytes)))
 	p.info.Show()
 	p.problem.Hide()
+	p.offer.Hide()
 	p.content.Refresh() // re-lay out around the shown label
+}
+
+// offerResize says a shot is over the limit and offers a resized copy.
+func (p *sourcePanel) offerResize(msg string) {
+	p.offerMsg.SetText(msg)
+	p.resize.Enable()
+	p.offer.Show()
+	p.problem.Hide()
+	p.content.Refresh()
+}
+
+// resizing shows the copy is being made.
+func (p *sourcePanel) resizing() {
+	p.resize.Disable()
+	p.offerMsg.SetText(p.offerMsg.Text + " Making the copy…")
 }
 
 // clearShot empties the drop zone (a URL is used instead, or nothing).
@@ -100,5 +132,6 @@ func (p *sourcePanel) refuse(msg string) {
 
 func (p *sourcePanel) clearProblem() {
 	p.problem.Hide()
+	p.offer.Hide()
 	p.content.Refresh()
 }

@@ -29,8 +29,8 @@ func TestGenerateCompareAndSaveAll(t *testing.T) {
 		t.Fatalf("counter %q", w.prompt.counter.Text)
 	}
 	w.variants.slider.SetValue(3)
-	if !strings.HasPrefix(w.variants.label.Text, "3 variants") || !strings.Contains(w.variants.label.Text, "billed") {
-		t.Fatalf("slider label %q", w.variants.label.Text)
+	if w.variants.title.Text != "Variants: 3" || !strings.Contains(w.variants.note.Text, "billed") {
+		t.Fatalf("slider says %q, %q", w.variants.title.Text, w.variants.note.Text)
 	}
 	test.Tap(w.run.generate)
 	h.expect("finished")
@@ -42,8 +42,8 @@ func TestGenerateCompareAndSaveAll(t *testing.T) {
 	if len(creates) != 1 || creates[0].Prompt != "white marble, light from the left" || creates[0].BatchSize != 3 {
 		t.Fatalf("server saw %+v", creates)
 	}
-	if w.selected != 1 || !strings.HasPrefix(w.run.status.Text, "Done: 3 variants") {
-		t.Fatalf("selected %d, status %q", w.selected, w.run.status.Text)
+	if w.selected != 1 || !strings.HasPrefix(w.notice.Text, "Done: 3 variants") {
+		t.Fatalf("selected %d, status %q", w.selected, w.notice.Text)
 	}
 
 	if w.compare.Left() != 0 || w.compare.Right() != 1 {
@@ -132,7 +132,7 @@ func TestPasteLoadsClipboardImage(t *testing.T) {
 	data, _ := os.ReadFile(shot)
 	h := newHarness(t, StartOptions{})
 	h.clip.data = data
-	h.w.pasteImage()
+	h.w.paste()
 	h.expect("loaded")
 	if h.w.shot == nil || h.w.shot.Width != 40 {
 		t.Fatal("pasted image not loaded")
@@ -148,7 +148,7 @@ func TestErrorsShowTheRightDialog(t *testing.T) {
 	}{
 		{"bad token", StartOptions{Token: "wrong"}, nil, []string{"refused the API token", "Open settings"}},
 		{"state -7", StartOptions{}, []contract.Option{contract.WithFailState(-7, "")}, []string{"could not make the images", "not a valid image", "export it again"}},
-		{"network down", StartOptions{Endpoint: "http://127.0.0.1:1"}, nil, []string{"Cannot reach the service", "Open settings"}},
+		{"network down", StartOptions{Endpoint: "http://127.0.0.1:1"}, nil, []string{"Cannot reach 127.0.0.1:1", "connection was refused", "Check the connection or the endpoint in Settings", "Open settings"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,8 +174,8 @@ func TestCancelLeavesNoGoroutineBehind(t *testing.T) {
 	h.w.startRun()
 	h.w.cancelRun()
 	h.expect("finished")
-	if h.w.run.status.Text != "Cancelled." || !h.w.run.cancel.Disabled() || h.w.run.generate.Disabled() {
-		t.Fatalf("status %q", h.w.run.status.Text)
+	if h.w.notice.Text != "Cancelled." || !h.w.run.cancel.Disabled() || h.w.run.generate.Disabled() {
+		t.Fatalf("status %q", h.w.notice.Text)
 	}
 	h.http.CloseIdleConnections()
 	deadline := time.Now().Add(5 * time.Second)
@@ -219,8 +219,8 @@ func TestEscInAFocusedEntryCancels(t *testing.T) {
 	h.w.startRun()
 	h.w.source.url.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	h.expect("finished")
-	if h.w.run.status.Text != "Cancelled." {
-		t.Fatalf("status %q", h.w.run.status.Text)
+	if h.w.notice.Text != "Cancelled." {
+		t.Fatalf("status %q", h.w.notice.Text)
 	}
 }
 

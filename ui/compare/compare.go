@@ -13,6 +13,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"backdrop/ui/keyed"
 )
 
 // Item is one image the designer can compare, such as "Original" or
@@ -58,9 +60,12 @@ type View struct {
 	mode        Mode
 	divider     float64 // split position as a fraction of the pane width
 	state       viewState
+	flash       bool       // the left item shown on both sides (a held B)
+	keyHook     keyed.Hook // the window's keys (Esc, F1), asked first
+	focused     bool
 
 	toolbar                 *toolbar
-	leftSelect, rightSelect *widget.Select
+	leftSelect, rightSelect *keyed.Select
 	leftPane, rightPane     *pane
 	split                   *splitPane
 }
@@ -71,8 +76,8 @@ func New() *View {
 	v := &View{left: -1, right: -1, divider: 0.5, state: newViewState()}
 	v.ExtendBaseWidget(v)
 	v.toolbar = newToolbar(v)
-	v.leftSelect = widget.NewSelect(nil, func(string) { v.Choose(v.leftSelect.SelectedIndex(), v.right) })
-	v.rightSelect = widget.NewSelect(nil, func(string) { v.Choose(v.left, v.rightSelect.SelectedIndex()) })
+	v.leftSelect = keyed.NewSelect(nil, func(string) { v.Choose(v.leftSelect.SelectedIndex(), v.right) }, v.hook)
+	v.rightSelect = keyed.NewSelect(nil, func(string) { v.Choose(v.left, v.rightSelect.SelectedIndex()) }, v.hook)
 	v.leftPane = newPane(v, sideLeft)
 	v.rightPane = newPane(v, sideRight)
 	v.split = newSplitPane(v)
@@ -266,7 +271,7 @@ func zoomText(z float64) string {
 }
 
 // choose selects option i without a needless OnChanged round trip.
-func choose(s *widget.Select, i int) {
+func choose(s *keyed.Select, i int) {
 	switch {
 	case s.SelectedIndex() == i:
 	case i < 0:

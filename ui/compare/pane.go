@@ -75,6 +75,9 @@ func (p *pane) Dragged(e *fyne.DragEvent) {
 // DragEnd is part of fyne.Draggable; nothing is left to do.
 func (p *pane) DragEnd() {}
 
+// Tapped gives the view the keyboard (zoom keys, a held B).
+func (p *pane) Tapped(*fyne.PointEvent) { p.view.takeFocus() }
+
 // Scrolled zooms all panes around the pointer.
 func (p *pane) Scrolled(e *fyne.ScrollEvent) {
 	if e.Scrolled.DY == 0 {
@@ -107,9 +110,9 @@ func (p *pane) render(w, h int) image.Image {
 	case sideLeft:
 		key.left = v.left
 	case sideRight:
-		key.right = v.right
+		key.right = v.shownRight()
 	case sideBoth:
-		key.left, key.right, key.divider = v.left, v.right, v.divider
+		key.left, key.right, key.divider = v.left, v.shownRight(), v.divider
 	}
 	if p.rendered != nil && key == p.renderKey {
 		return p.rendered

@@ -1,0 +1,3 @@
+package ui
+
+func (w *Window) previewURL(string) {}
