@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,11 +30,12 @@ func newGallery(w *Window) *gallery {
 	g := &gallery{w: w}
 	g.grid = container.New(&tileGrid{})
 	icon := widget.NewIcon(theme.MediaPhotoIcon())
-	g.empty = container.NewCenter(container.NewVBox(
+	how := widget.NewLabelWithStyle("Load a product shot, write a prompt and press Generate (Ctrl+Enter). F1 lists every key.", fyne.TextAlignCenter, fyne.TextStyle{})
+	how.Wrapping = fyne.TextWrapWord
+	g.empty = container.NewVBox(layoutSpacerExpand(),
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)),
 		widget.NewLabelWithStyle("Your variants appear here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("Load a product shot, write a prompt and press Generate (Ctrl+Enter).", fyne.TextAlignCenter, fyne.TextStyle{}),
-	))
+		how, layoutSpacerExpand())
 	g.content = container.NewStack(g.empty, container.NewPadded(g.grid))
 	return g
 }
@@ -106,9 +108,11 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	size := widget.NewLabel(fmt.Sprintf("%d × %d", wpx, hpx))
 	size.Importance = widget.LowImportance
+	size.Truncation = fyne.TextTruncateEllipsis // gives way to the buttons
 	var actions fyne.CanvasObject = layoutSpacer()
 	if result != nil {
 		tap := newTapArea(func() { w.selectVariant(variant) })
+		tap.onDoubleTap = func() { w.compareWith(variant) }
 		picture := container.NewStack(framed(img, pic), tap)
 		bar := container.NewHBox(
 			w.iconButton(theme.DocumentSaveIcon(), fmt.Sprintf("Save variant %d as PNG or JPEG…", variant), func() { w.saveAs(*result) }),
@@ -125,7 +129,7 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 }
 
 func (t *tile) assemble(picture fyne.CanvasObject, name, size fyne.CanvasObject, actions fyne.CanvasObject) fyne.CanvasObject {
-	caption := container.NewBorder(nil, nil, container.NewHBox(name, size), actions)
+	caption := container.NewBorder(nil, nil, name, actions, size)
 	inner := container.NewBorder(nil, caption, nil, nil, container.NewPadded(picture))
 	return container.NewStack(t.frame, container.NewPadded(inner))
 }
@@ -151,6 +155,8 @@ func framed(img image.Image, pic *canvas.Image) fyne.CanvasObject {
 }
 
 func layoutSpacer() fyne.CanvasObject { return canvas.NewRectangle(color.Transparent) }
+
+func layoutSpacerExpand() fyne.CanvasObject { return layout.NewSpacer() }
 
 // tileGrid lays tiles out in the number of columns that makes them
 // largest for the space they have, keeping roughly square cells.

@@ -16,11 +16,13 @@ import (
 // promptPanel is the prompt box with its live counter, inline validation,
 // built-in presets and the last prompts used.
 type promptPanel struct {
-	content fyne.CanvasObject
+	content fyne.CanvasObject // the prompt box
+	extras  fyne.CanvasObject // presets and recent prompts, which may scroll
 	entry   *keyed.Entry
 	counter *widget.Label
 	problem *widget.Label
 	recent  *fyne.Container
+	pick    *keyed.Select // the presets as a drop-down, when the chips have no room
 	w       *Window
 }
 
@@ -48,16 +50,44 @@ func newPromptPanel(w *Window) *promptPanel {
 	}
 	p.recent = container.NewVBox()
 	title := widget.NewLabelWithStyle("Prompt", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var names []string
+	for _, pr := range presets {
+		names = append(names, pr.name)
+	}
+	p.pick = keyed.NewSelect(names, func(name string) {
+		for _, pr := range presets {
+			if pr.name == name {
+				p.add(pr.prompt)
+			}
+		}
+		p.pick.ClearSelected()
+	}, w.onKey)
+	p.pick.PlaceHolder = "Presets"
+	p.pick.Hide()
 	p.content = container.NewVBox(
-		container.NewBorder(nil, nil, title, p.counter),
+		container.NewBorder(nil, nil, title, container.NewHBox(p.pick, p.counter)),
 		p.entry,
 		p.problem,
-		widget.NewLabelWithStyle("Presets", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+	)
+	p.extras = container.NewVBox(
+		widget.NewLabelWithStyle("Presets (add to the prompt)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
 		chips,
 		p.recent,
 	)
 	p.showRecent(w.deps.Store.RecentPrompts())
 	return p
+}
+
+// compact shows the presets as a drop-down when the chips are hidden.
+func (p *promptPanel) compact(on bool) {
+	if on == p.pick.Visible() {
+		return
+	}
+	if on {
+		p.pick.Show()
+	} else {
+		p.pick.Hide()
+	}
 }
 
 // text is the prompt as it will be sent.

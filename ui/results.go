@@ -194,7 +194,7 @@ func (w *Window) compareWith(n int) {
 		}
 	}
 	w.compare.Choose(left, right)
-	w.tabs.SelectIndex(1)
+	w.showCompare()
 }
 
 // compareItems are the original (when a file is loaded) and the variants.

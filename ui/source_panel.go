@@ -32,18 +32,19 @@ type sourcePanel struct {
 	offerMsg *widget.Label
 	resize   *tipButton
 	urlNote  *widget.Label // about a typed URL: a warning or its size
+	zone     *fixedHeight  // the drop zone's height, set by the sidebar
 }
 
 func newSourcePanel(w *Window) *sourcePanel {
-	p := &sourcePanel{}
+	p := &sourcePanel{zone: &fixedHeight{zoneMax}}
 	p.preview = canvas.NewImageFromImage(nil)
 	p.preview.FillMode = canvas.ImageFillContain
 	p.preview.ScaleMode = canvas.ImageScaleSmooth
 	p.checker = newChecker()
 	p.checker.Hide()
 	hintIcon := widget.NewIcon(theme.FileImageIcon())
-	hintText := widget.NewLabelWithStyle("Drop a product shot here\nor click to open one", fyne.TextAlignCenter, fyne.TextStyle{})
-	p.hint = container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), hintIcon)), hintText))
+	hintText := widget.NewLabelWithStyle("Drop a product shot here\nor click to open one", fyne.TextAlignLeading, fyne.TextStyle{})
+	p.hint = container.NewCenter(container.NewHBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(40, 40), hintIcon)), hintText))
 	zoneBg := newPanel(theme.ColorNameInputBackground, theme.ColorNameInputBorder)
 	p.frame = container.New(&aspectFit{1, 1}, p.checker, p.preview)
 	zone := container.NewStack(zoneBg, container.NewPadded(p.frame), p.hint, newTapArea(w.openImage))
@@ -71,7 +72,7 @@ func newSourcePanel(w *Window) *sourcePanel {
 	title := widget.NewLabelWithStyle("Product shot", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.content = container.NewVBox(
 		title,
-		container.New(&fixedHeight{150}, zone),
+		container.New(p.zone, zone),
 		p.info,
 		p.problem,
 		p.offer,

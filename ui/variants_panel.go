@@ -29,7 +29,7 @@ func newVariantsPanel(w *Window, initial int) *variantsPanel {
 	p.slider.OnChanged = func(float64) { p.describe(p.offline) }
 	p.slider.SetValue(float64(initial))
 	p.describe(false)
-	p.content = container.NewVBox(p.title, p.slider, p.note)
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.title, nil, p.slider), p.note)
 	return p
 }
 

@@ -53,6 +53,7 @@ type Window struct {
 	lastTask       string             // the task the last run made, "" before it had one
 	closeQuestion  dialog.Dialog      // "close anyway?" while it is shown
 	connection     int                // counts connects, so a late check is ignored
+	grownBack      int                // times the window was grown back to its minimum
 
 	afterLoad string // said instead of "Loaded …" after the next load
 	oversize  string // a shot over 15 MB waiting for the designer's choice
@@ -120,6 +121,24 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 	return w
 }
 
+// minContent is the smallest the window's content gets (900×600 with the
+// menu bar): every part of the window works from there up.
+var minContent = fyne.NewSize(892, 564) // plus the window's padding
+
+// growBack resizes a window made smaller than its minimum back to it, as a
+// window manager would; a few times only, so as never to fight one.
+func (w *Window) growBack(min fyne.Size) {
+	if w.grownBack >= 3 {
+		return
+	}
+	w.grownBack++
+	go w.ui(func() {
+		size := w.win.Canvas().Size()
+		w.win.Resize(fyne.NewSize(max(size.Width, min.Width), max(size.Height, min.Height)))
+		w.logEvent("status", "The window is kept at its minimum size.")
+	})
+}
+
 // ShowAndRun shows the window and runs the app until it closes.
 func (w *Window) ShowAndRun() { w.win.ShowAndRun() }
 
@@ -137,11 +156,12 @@ func (w *Window) build() {
 	w.engine = widget.NewLabel("")
 	w.engine.Importance = widget.LowImportance
 
-	// Source and prompt scroll; the variants and Generate stay in view.
-	inputs := container.NewVBox(w.source.content, widget.NewSeparator(), w.prompt.content)
+	// The shot, the prompt and Generate stay in view at every size; the
+	// presets and recent prompts scroll in what is left.
 	actions := container.NewVBox(widget.NewSeparator(), w.variants.content, w.run.content)
-	sidebar := container.NewBorder(nil, actions, nil, nil,
-		container.NewVScroll(container.New(&paddedLayout{0, 0, theme.Padding() * 3}, inputs)))
+	extras := container.NewVScroll(container.New(&paddedLayout{0, 0, theme.Padding() * 3}, w.prompt.extras))
+	sidebar := container.New(&sidebarLayout{zone: w.source.zone, onExtras: func(shown bool) { w.prompt.compact(!shown) }},
+		w.source.content, container.NewVBox(widget.NewSeparator(), w.prompt.content), extras, actions)
 	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Gallery", w.gallery.content),
 		container.NewTabItem("Compare", w.compare),
@@ -151,7 +171,7 @@ func (w *Window) build() {
 	split.Offset = 0.3
 	status := container.NewBorder(nil, nil, nil, w.engine, w.notice)
 	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
-	w.win.SetContent(container.NewStack(main, w.tips.layer))
+	w.win.SetContent(container.New(&atLeast{size: minContent, tooSmall: w.growBack}, container.NewStack(main, w.tips.layer)))
 }
 
 // connect (re)makes the backend for the settings in effect and checks,
