@@ -50,7 +50,7 @@ func (o *fakeOpener) OpenFile(p string) error { o.opened = append(o.opened, p); 
 
 // harness is a window wired to a contract server on loopback.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	app     fyne.App
 	w       *Window
 	srv     *contract.Server
@@ -66,7 +66,7 @@ type harness struct {
 	checked bool // the reachability check has reported
 }
 
-func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harness {
+func newHarness(t testing.TB, start StartOptions, opts ...contract.Option) *harness {
 	t.Helper()
 	h := &harness{t: t, events: make(chan string, 16), calls: make(chan func(), 64), dialogs: &fakeDialogs{}, clip: &fakeClipboard{}, opener: &fakeOpener{}}
 	h.srv = contract.New(append([]contract.Option{contract.WithToken(testToken)}, opts...)...)
@@ -171,5 +171,9 @@ func overlayTexts(c fyne.Canvas) string {
 }
 
 func writeShot(t *testing.T, dir, name string, w, h int) string {
+	return testshot.Write(t, dir, name, w, h)
+}
+
+func writeShotAny(t testing.TB, dir, name string, w, h int) string {
 	return testshot.Write(t, dir, name, w, h)
 }

@@ -100,9 +100,14 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 	pic.FillMode = canvas.ImageFillContain
 	pic.ScaleMode = canvas.ImageScaleSmooth
 	wpx, hpx := imageSize(img)
-	if result != nil && result.Image != nil {
-		wpx, hpx = imageSize(result.Image)
-	} else if w.shot != nil {
+	switch {
+	case result != nil:
+		for _, it := range w.variantItems {
+			if it.Label == title {
+				wpx, hpx = it.Size() // the full size; img is a preview
+			}
+		}
+	case w.shot != nil:
 		wpx, hpx = w.shot.Width, w.shot.Height
 	}
 	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -207,14 +207,21 @@ func (w *Window) compareItems() []compare.Item {
 }
 
 // prepareVariants makes the compare items of a job's results; it runs in
-// the job's goroutine, off the UI thread.
+// the job's goroutine, off the UI thread. The window then keeps display
+// copies only: the decoded full-size image goes (Compare reads its tiles
+// from disk), and so do the file's bytes when a copy is kept on disk.
 func prepareVariants(res *job.Result) []compare.Item {
 	if res == nil {
 		return nil
 	}
 	items := make([]compare.Item, len(res.Images))
-	for i, r := range res.Images {
+	for i := range res.Images {
+		r := &res.Images[i]
 		items[i] = compare.Prepare(fmt.Sprintf("Variant %d", r.Index), r.Image)
+		r.Image = nil
+		if r.Cached != "" {
+			r.Data = nil
+		}
 	}
 	return items
 }

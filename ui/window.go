@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -91,6 +92,7 @@ func New(a fyne.App, deps Deps, start StartOptions) *Window {
 
 func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), events chan<- string) *Window {
 	w := &Window{app: a, deps: deps, ui: ui, events: events, start: start}
+	compare.SetTileDir(filepath.Join(deps.CacheDir, "tiles"))
 	w.win = a.NewWindow("Backdrop")
 	if fd, ok := deps.Dialogs.(*fileDialogs); ok {
 		fd.win = w.win // for the fallback dialogs

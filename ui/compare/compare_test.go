@@ -315,8 +315,11 @@ func TestPreparedItemsKeepTheirCopies(t *testing.T) {
 	test.NewTempApp(t)
 	img := image.NewNRGBA(image.Rect(0, 0, 64, 48))
 	it := Prepare("Original", img)
-	if it.mips == nil || it.Label != "Original" || it.Image != img {
-		t.Fatal("Prepare did not build the copies")
+	if it.mips == nil || it.Label != "Original" || it.Image != nil {
+		t.Fatal("Prepare did not build the copies, or kept the image")
+	}
+	if w, h := it.Size(); w != 64 || h != 48 {
+		t.Fatalf("size %dx%d", w, h)
 	}
 	v := New()
 	v.SetItems([]Item{it, Prepare("Variant 1", img)})

@@ -37,6 +37,7 @@ type pane struct {
 	// The last render, reused while nothing it depends on changed.
 	rendered  *image.RGBA
 	renderKey renderKey
+	scratch   *image.RGBA // full-size pixels read for a zoomed-in view
 }
 
 // renderKey is everything a render depends on.
@@ -128,13 +129,13 @@ func (p *pane) render(w, h int) image.Image {
 		cut = w
 	}
 	if m := v.mipsFor(key.left); m != nil {
-		drawItem(dst.SubImage(image.Rect(0, 0, cut, h)).(*image.RGBA), m, &v.state, vp)
+		p.scratch = drawItem(dst.SubImage(image.Rect(0, 0, cut, h)).(*image.RGBA), m, &v.state, vp, p.scratch)
 	}
 	if p.side == sideRight {
 		cut = 0
 	}
 	if m := v.mipsFor(key.right); m != nil {
-		drawItem(dst.SubImage(image.Rect(cut, 0, w, h)).(*image.RGBA), m, &v.state, vp)
+		p.scratch = drawItem(dst.SubImage(image.Rect(cut, 0, w, h)).(*image.RGBA), m, &v.state, vp, p.scratch)
 	}
 	p.renderKey = key
 	return dst
