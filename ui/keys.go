@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 )
 
@@ -14,6 +16,7 @@ func (w *Window) onKey(k *fyne.KeyEvent) bool {
 		if w.cancel == nil && !w.runPending {
 			return false // let a widget use Esc (e.g. close a drop-down)
 		}
+		w.logEvent("escape", fmt.Sprintf("%T", w.win.Canvas().Focused()))
 		w.cancelRun()
 		return true
 	case fyne.KeyF1:

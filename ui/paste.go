@@ -40,6 +40,7 @@ func (w *Window) pasted(c sysclip.Content, err error, focused fyne.Focusable) {
 		} else if sc, ok := focused.(fyne.Shortcutable); ok {
 			sc.TypedShortcut(&fyne.ShortcutPaste{Clipboard: w.app.Clipboard()})
 		}
+		w.notify("pasted-text")
 	default:
 		text := strings.TrimSpace(w.app.Clipboard().Content())
 		if api.IsURL(text) && !strings.ContainsAny(text, " \n") {

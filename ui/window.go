@@ -225,6 +225,9 @@ func (w *Window) connect() {
 // say shows a one-line message in the status bar, the window's one
 // place for messages.
 func (w *Window) say(msg string) {
+	if msg == w.notice.Text {
+		return
+	}
 	w.notice.SetText(msg)
 	w.logEvent("status", msg)
 }

@@ -180,3 +180,7 @@ type fixedText string
 
 func (t fixedText) Content() string   { return string(t) }
 func (t fixedText) SetContent(string) {}
+
+// AcceptsTab is part of fyne.Tabbable: Tab moves the focus on, as in any
+// form, rather than typing a tab into the prompt.
+func (e *Entry) AcceptsTab() bool { return false }
