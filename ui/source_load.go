@@ -114,6 +114,10 @@ func (w *Window) startPendingRun() {
 // setShot makes shot the source; a file and a URL are exclusive.
 func (w *Window) setShot(shot *imagefile.Shot, item compare.Item) {
 	w.shot, w.originalItem, w.oversize = shot, item, ""
+	if w.previewCancel != nil {
+		w.previewCancel()
+		w.previewCancel = nil
+	}
 	w.source.url.OnChanged = nil
 	w.source.url.SetText("")
 	w.source.url.OnChanged = func(s string) { w.onURLChanged(strings.TrimSpace(s)) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -96,7 +97,36 @@ func (p *sourcePanel) showShot(s *imagefile.Shot) {
 	p.info.Show()
 	p.problem.Hide()
 	p.offer.Hide()
+	p.urlNote.Hide()
 	p.content.Refresh() // re-lay out around the shown label
+}
+
+// showURL shows a URL's preview (nil: none) and a note about it.
+func (p *sourcePanel) showURL(img image.Image, note string, problem bool) {
+	if img != nil {
+		p.preview.Image = img
+		pw, ph := imageSize(img)
+		p.frame.Layout = &aspectFit{float32(pw), float32(ph)}
+		p.frame.Refresh()
+		p.checker.Show()
+		p.hint.Hide()
+	} else {
+		p.preview.Image = nil
+		p.checker.Hide()
+		p.hint.Show()
+	}
+	p.preview.Refresh()
+	p.urlNote.SetText(note)
+	p.urlNote.Importance = widget.MediumImportance
+	if problem {
+		p.urlNote.Importance = widget.WarningImportance
+	}
+	if note == "" {
+		p.urlNote.Hide()
+	} else {
+		p.urlNote.Show()
+	}
+	p.content.Refresh()
 }
 
 // offerResize says a shot is over the limit and offers a resized copy.

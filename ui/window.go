@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -56,6 +57,9 @@ type Window struct {
 	connection     int                // counts connects, so a late check is ignored
 	grownBack      int                // times the window was grown back to its minimum
 
+	previewCancel context.CancelFunc // stops the URL preview being fetched
+	previewHTTP   *http.Client       // fetches URL previews
+
 	afterLoad string // said instead of "Loaded …" after the next load
 	oversize  string // a shot over 15 MB waiting for the designer's choice
 
@@ -91,7 +95,7 @@ func New(a fyne.App, deps Deps, start StartOptions) *Window {
 }
 
 func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), events chan<- string) *Window {
-	w := &Window{app: a, deps: deps, ui: ui, events: events, start: start}
+	w := &Window{app: a, deps: deps, ui: ui, events: events, start: start, previewHTTP: &http.Client{Timeout: previewTimeout}}
 	compare.SetTileDir(filepath.Join(deps.CacheDir, "tiles"))
 	w.win = a.NewWindow("Backdrop")
 	if fd, ok := deps.Dialogs.(*fileDialogs); ok {
