@@ -134,8 +134,7 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 }
 
 func (t *tile) assemble(picture fyne.CanvasObject, name, size fyne.CanvasObject, actions fyne.CanvasObject) fyne.CanvasObject {
-	caption := container.NewBorder(nil, nil, name, actions, size)
-	inner := container.NewBorder(nil, caption, nil, nil, container.NewPadded(picture))
+	inner := container.New(&tileLayout{}, container.NewPadded(picture), name, size, actions)
 	return container.NewStack(t.frame, container.NewPadded(inner))
 }
 
@@ -200,4 +199,50 @@ func bestColumns(n int, size fyne.Size) int {
 		}
 	}
 	return best
+}
+
+// tileLayout puts the picture over its caption: the name, the size and the
+// buttons on one line when they fit, else the buttons on a line of their
+// own under the name, so that nothing overlaps in a narrow tile.
+type tileLayout struct{}
+
+func (l *tileLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	picture, name, px, actions := objs[0], objs[1], objs[2], objs[3]
+	n, a := name.MinSize(), actions.MinSize()
+	line := max(n.Height, a.Height)
+	oneLine := n.Width+a.Width+minSizeText <= size.Width
+	caption := line
+	if !oneLine {
+		caption = n.Height + a.Height
+	}
+	picture.Move(fyne.NewPos(0, 0))
+	picture.Resize(fyne.NewSize(size.Width, max(0, size.Height-caption)))
+	top := size.Height - caption
+	name.Move(fyne.NewPos(0, top+(line-n.Height)/2*b2f(oneLine)))
+	name.Resize(n)
+	if oneLine {
+		px.Move(fyne.NewPos(n.Width, top))
+		px.Resize(fyne.NewSize(size.Width-n.Width-a.Width, line))
+		actions.Move(fyne.NewPos(size.Width-a.Width, top+(line-a.Height)/2))
+	} else {
+		px.Move(fyne.NewPos(n.Width, top))
+		px.Resize(fyne.NewSize(max(0, size.Width-n.Width), n.Height))
+		actions.Move(fyne.NewPos(max(0, size.Width-a.Width), top+n.Height))
+	}
+	actions.Resize(a)
+}
+
+func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	p, n, a := objs[0].MinSize(), objs[1].MinSize(), objs[3].MinSize()
+	return fyne.NewSize(max(p.Width, n.Width, a.Width), p.Height+n.Height+a.Height)
+}
+
+// minSizeText is the least room worth giving the pixel size in a caption.
+const minSizeText = 60
+
+func b2f(b bool) float32 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -51,28 +52,24 @@ var shortcutSheet = []struct{ group, keys, does string }{
 
 // showShortcuts shows the keyboard sheet (F1, Ctrl+/).
 func (w *Window) showShortcuts() {
-	grid := container.NewGridWithColumns(2)
+	// One form, so the keys line up across the groups.
+	sheet := container.New(layout.NewFormLayout())
 	last := ""
 	for _, s := range shortcutSheet {
 		if s.group != last {
-			if last != "" {
-				grid.Add(widget.NewLabel(""))
-				grid.Add(widget.NewLabel(""))
-			}
-			grid.Add(widget.NewLabelWithStyle(s.group, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-			grid.Add(widget.NewLabel(""))
+			sheet.Add(widget.NewLabelWithStyle(s.group, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			sheet.Add(layout.NewSpacer())
 			last = s.group
 		}
-		grid.Add(widget.NewLabelWithStyle(s.keys, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+		sheet.Add(widget.NewLabelWithStyle(s.keys, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 		does := widget.NewLabel(s.does)
 		does.Wrapping = fyne.TextWrapWord
-		grid.Add(does)
+		sheet.Add(does)
 	}
-	scroll := container.NewVScroll(grid)
+	scroll := container.NewVScroll(sheet)
 	size := w.win.Canvas().Size()
-	scroll.SetMinSize(fyne.NewSize(min(640, size.Width-80), min(560, size.Height-160)))
-	d := dialog.NewCustom("Keyboard shortcuts", "Close", scroll, w.win)
-	d.Show()
+	scroll.SetMinSize(fyne.NewSize(min(640, size.Width-80), min(600, size.Height-140)))
+	dialog.NewCustom("Keyboard shortcuts", "Close", scroll, w.win).Show()
 	w.notify("shortcuts")
 }
 

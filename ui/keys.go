@@ -14,6 +14,11 @@ func (w *Window) onKey(k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyEscape:
 		if w.cancel == nil && !w.runPending {
+			// No run: Esc closes a dialog, as anywhere else.
+			if top := w.win.Canvas().Overlays().Top(); top != nil {
+				top.Hide()
+				return true
+			}
 			return false // let a widget use Esc (e.g. close a drop-down)
 		}
 		w.logEvent("escape", fmt.Sprintf("%T", w.win.Canvas().Focused()))
