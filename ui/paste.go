@@ -113,7 +113,7 @@ func (w *Window) loadFirst(paths []string, how string) {
 	}
 	w.loadFile(pick)
 	if len(paths) > 1 {
-		w.afterLoad = fmt.Sprintf("Loaded %s, the first image of the %d files %s: Backdrop works on one shot at a time.", filepath.Base(pick), len(paths), how)
+		w.afterLoad = fmt.Sprintf("Loaded %s: the first image of %d %s files (one shot at a time).", filepath.Base(pick), len(paths), how)
 	}
 }
 

@@ -186,7 +186,7 @@ func TestPasteTextWhenTheClipboardHoldsNoImage(t *testing.T) {
 	h.clip.files = []string{writeShot(t, t.TempDir(), "copied.png", 30, 30), "/elsewhere/other.png"}
 	press(h.w.win, &fyne.ShortcutPaste{Clipboard: h.app.Clipboard()})
 	h.expect("loaded")
-	if h.w.shot == nil || h.w.shot.Name != "copied.png" || !strings.Contains(h.w.notice.Text, "the first image of the 2 files copied") {
+	if h.w.shot == nil || h.w.shot.Name != "copied.png" || !strings.Contains(h.w.notice.Text, "the first image of 2 copied files") {
 		t.Fatalf("shot %v, status %q", h.w.shot, h.w.notice.Text)
 	}
 }
