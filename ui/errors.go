@@ -55,6 +55,10 @@ func (w *Window) explain(err error) failure {
 		f.title = "Cannot reach " + host
 		f.detail = networkDetail(err, host)
 		f.next = "Check the connection or the endpoint in Settings."
+		if dropped(err) {
+			f.title = "The connection to " + host + " broke off"
+			f.next = "Try again; if it keeps happening, check the connection or the endpoint in Settings."
+		}
 		f.action, f.do = "Open settings", w.showSettings
 	case errors.Is(err, context.DeadlineExceeded):
 		f.title = host + " took too long to answer"
@@ -92,10 +96,16 @@ func networkDetail(err error, host string) string {
 		return host + " did not answer in time."
 	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
 		return "The secure connection to " + host + " failed."
-	case errors.Is(err, syscall.ECONNRESET) || strings.Contains(err.Error(), "EOF"):
+	case dropped(err):
 		return "The connection to " + host + " was dropped."
 	}
 	return "The network failed on the way to " + host + "."
+}
+
+// dropped reports a connection that was made and then lost.
+func dropped(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || strings.Contains(err.Error(), "EOF") ||
+		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
 }
 
 // serviceHost names where generations go, for messages.
