@@ -42,7 +42,9 @@ func TooLarge(path string) bool {
 // first at full size with the quality lowered (down to 80), then with the
 // longest side shrunk until it fits. An image with transparency stays a
 // PNG (a JPEG would lose the cut-out) and is only shrunk.
-func Fit(src, dir string) (*Fitted, error) {
+func Fit(src, dir string) (*Fitted, error) { return fitFile(src, dir, api.MaxImageBytes) }
+
+func fitFile(src, dir string, limit int) (*Fitted, error) {
 	data, err := os.ReadFile(src)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %v", filepath.Base(src), err)
@@ -52,7 +54,7 @@ func Fit(src, dir string) (*Fitted, error) {
 		return nil, err
 	}
 	data = nil
-	enc, format, quality, err := fitBytes(img, api.MaxImageBytes)
+	enc, format, quality, err := fitBytes(img, limit)
 	if err != nil {
 		return nil, err
 	}

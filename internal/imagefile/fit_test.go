@@ -37,27 +37,44 @@ func noisyPNG(t *testing.T, dir string, w, h int, alpha bool) string {
 	return p
 }
 
+func TestTooLarge(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "huge.png")
+	f, _ := os.Create(p)
+	f.Truncate(api.MaxImageBytes + 1) // sparse: quick to make
+	f.Close()
+	if !TooLarge(p) {
+		t.Fatal("15 MB + 1 byte is not too large")
+	}
+	os.Truncate(p, api.MaxImageBytes)
+	if TooLarge(p) {
+		t.Fatal("exactly 15 MB is too large")
+	}
+}
+
+// The fitting is the same at any limit: a small one keeps the test quick
+// (noise at 15 MB takes minutes under -race).
 func TestFitMakesACopyUnderTheLimit(t *testing.T) {
+	const limit = 300 << 10
 	for _, alpha := range []bool{false, true} {
 		dir := t.TempDir()
-		src := noisyPNG(t, dir, 2800, 2100, alpha) // ~17.6 MB of noise
+		src := noisyPNG(t, dir, 560, 420, alpha) // ~700 KB of noise
 		before, _ := os.ReadFile(src)
-		if !TooLarge(src) {
+		if len(before) <= limit {
 			t.Fatalf("%d bytes is not over the limit", len(before))
 		}
-		f, err := Fit(src, filepath.Join(dir, "fitted"))
+		f, err := fitFile(src, filepath.Join(dir, "fitted"), limit)
 		if err != nil {
 			t.Fatal(err)
 		}
 		data, err := os.ReadFile(f.Path)
-		if err != nil || int64(len(data)) != f.Bytes || f.Bytes > api.MaxImageBytes {
+		if err != nil || int64(len(data)) != f.Bytes || f.Bytes > limit {
 			t.Fatalf("copy %+v: %d bytes (%v)", f, len(data), err)
 		}
 		s, err := Decode(data)
 		if err != nil || s.Width != f.Width || s.Height != f.Height {
 			t.Fatalf("copy decodes to %v (%v), want %dx%d", s, err, f.Width, f.Height)
 		}
-		if abs(f.Width*2100-f.Height*2800) > 2800 {
+		if abs(f.Width*420-f.Height*560) > 560 {
 			t.Fatalf("aspect changed: %dx%d", f.Width, f.Height)
 		}
 		wantFormat := map[bool]string{false: "JPEG", true: "PNG"}[alpha]
