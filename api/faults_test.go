@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -60,6 +61,10 @@ func TestTimeLimitsHoldForAnInjectedClient(t *testing.T) {
 	var ne *api.NetworkError
 	if !errors.As(err, &ne) || !ne.Timeout || ne.Op != "poll" {
 		t.Fatalf("got %v, want a poll time-out", err)
+	}
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a time-out of the client is a net.Error time-out, not the caller's cancellation or deadline: %v", err)
 	}
 }
 

@@ -106,7 +106,11 @@ type timeoutCause struct {
 func (t *timeoutCause) Error() string {
 	return fmt.Sprintf("%s took longer than %s", t.phase, t.limit)
 }
-func (t *timeoutCause) Timeout() bool { return true }
+
+// Timeout and Temporary make it a net.Error, as the transport's own
+// time-outs are.
+func (t *timeoutCause) Timeout() bool   { return true }
+func (t *timeoutCause) Temporary() bool { return true }
 
 // watchdog enforces Timeouts on one request.
 type watchdog struct {

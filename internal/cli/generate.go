@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"backdrop/api"
+	"backdrop/internal/imagefile"
 )
 
 // Exit codes of the sub-commands.
@@ -29,6 +30,7 @@ type generateOptions struct {
 	endpoint string
 	token    string
 	json     bool
+	fit      bool
 }
 
 // Generate runs `backdrop generate` with args (after the sub-command name)
@@ -47,6 +49,17 @@ func Generate(ctx context.Context, args []string, env func(string) string, stdou
 		fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
 		return ExitUsage
 	}
+	source := opts.request.ImageFile
+	if opts.fit && source != "" && imagefile.TooLarge(source) {
+		fitted, err := imagefile.Fit(source, os.TempDir())
+		if err != nil {
+			fmt.Fprintf(stderr, "backdrop generate: --fit: %v\n", err)
+			return ExitUsage
+		}
+		defer os.Remove(fitted.Path)
+		fmt.Fprintf(stderr, "sending a resized copy of %s: %s\n", source, fitted)
+		opts.request.ImageFile = fitted.Path
+	}
 	if err := opts.request.Validate(); err != nil {
 		fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
 		return ExitUsage
@@ -57,7 +70,6 @@ func Generate(ctx context.Context, args []string, env func(string) string, stdou
 		progress.fail()
 		return reportFailure(stderr, err)
 	}
-	source := opts.request.ImageFile
 	if source == "" {
 		source = opts.request.ImageURL
 	}
@@ -86,6 +98,7 @@ func parseGenerate(args []string, env func(string) string, stderr io.Writer) (*g
 	fs.StringVar(&o.endpoint, "endpoint", firstSet(env("BACKDROP_ENDPOINT"), api.DefaultBaseURL), "service base URL (or BACKDROP_ENDPOINT)")
 	fs.StringVar(&o.token, "token", "", "API token (or BACKDROP_TOKEN)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object describing the results on stdout")
+	fs.BoolVar(&o.fit, "fit", false, "send a resized copy of an image over 15 MB (JPEG, or PNG with transparency; the original is untouched)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: backdrop generate (--image PATH | --image-url URL) --prompt TEXT [flags]")
 		fs.PrintDefaults()
