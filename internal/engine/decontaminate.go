@@ -1,6 +1,9 @@
 package engine
 
-import "image"
+import (
+	"image"
+	"math"
+)
 
 // Edge matting. The hard mask is right to about a pixel; along its boundary
 // each pixel is modelled as a mix C = a·F + (1-a)·B of a nearby product
@@ -31,8 +34,12 @@ func (a rgbf) dot(b rgbf) float32   { return a.r*b.r + a.g*b.g + a.b*b.b }
 func (a rgbf) dist2(b rgbf) float32 { d := a.sub(b); return d.dot(d) }
 
 // matteEdges returns the alpha plane (0..255) and the colours of the matted
-// edge pixels, given the hard mask fg (1 = product).
-func matteEdges(img *image.NRGBA, fg []uint8) ([]uint8, []edgeColour) {
+// edge pixels, given the hard mask fg (1 = product) and the picture's
+// noise (σ, luma levels).
+func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeColour) {
+	// A pixel closer to the backdrop than noise reaches shows none of the
+	// product.
+	minDiff := 2.5 * max(noise, 0.8) / 255
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	alpha := make([]uint8, w*h)
 	for i, v := range fg {
@@ -46,10 +53,11 @@ func matteEdges(img *image.NRGBA, fg []uint8) ([]uint8, []edgeColour) {
 	var edges []edgeColour
 	var bgs, fgs []rgbf
 	var bgw []float32
+	var bgp [][2]float32
 	for _, i32 := range band {
 		i := int(i32)
 		x, y := i%w, i/w
-		bgs, fgs, bgw = bgs[:0], fgs[:0], bgw[:0]
+		bgs, fgs, bgw, bgp = bgs[:0], fgs[:0], bgw[:0], bgp[:0]
 		for yy := max(0, y-sampleRadius); yy <= min(h-1, y+sampleRadius); yy++ {
 			for xx := max(0, x-sampleRadius); xx <= min(w-1, x+sampleRadius); xx++ {
 				if fg[yy*w+xx] == 1 {
@@ -65,6 +73,7 @@ func matteEdges(img *image.NRGBA, fg []uint8) ([]uint8, []edgeColour) {
 				dx, dy := float32(xx-x), float32(yy-y)
 				bgs = append(bgs, at(xx, yy))
 				bgw = append(bgw, expNeg((dx*dx+dy*dy)/(2*1.5*1.5)))
+				bgp = append(bgp, [2]float32{dx, dy})
 			}
 		}
 		if len(fgs) == 0 {
@@ -74,18 +83,29 @@ func matteEdges(img *image.NRGBA, fg []uint8) ([]uint8, []edgeColour) {
 			if fg[i] == 1 {
 				continue // deep enough inside: keep it opaque
 			}
-			bgs, bgw = append(bgs, at(x, y)), append(bgw, 1)
+			bgs, bgw, bgp = append(bgs, at(x, y)), append(bgw, 1), append(bgp, [2]float32{})
 		}
 		c := at(x, y)
-		B := weightedMean(bgs, bgw)
+		B := localBackdrop(bgs, bgp, bgw)
 		F := bestForeground(c, B, fgs)
 		diff := F.sub(B)
 		den := diff.dot(diff)
 		var a float32
-		if den < minContrast*minContrast {
+		switch {
+		case den < minContrast*minContrast || lumaWeighted(diff).norm() < 3*minDiff:
+			// No colour to tell product from backdrop by (or only noise).
 			a = featheredHard(fg, w, h, x, y)
-		} else {
-			a = clamp01(c.sub(B).dot(diff) / den)
+		case lumaWeighted(c.sub(B)).norm() < minDiff:
+			a = 0
+		default:
+			// Projected with luma weighted over chroma: camera and JPEG
+			// chroma is coarse and noisy, luma precise.
+			wd := lumaWeighted(diff)
+			a = clamp01(lumaWeighted(c.sub(B)).dot(wd) / wd.dot(wd))
+			// Coverage below what noise alone gives is noise: shrink it
+			// away (true coverage loses as little).
+			an := minDiff / wd.norm()
+			a = clamp01((a - an) / (1 - an))
 		}
 		if a >= 0.97 {
 			a = 1
@@ -125,6 +145,82 @@ func edgeBand(fg []uint8, w, h int) []int32 {
 		}
 	}
 	return out
+}
+
+// lumaWeighted maps an sRGB difference to luma and half-weighted chroma.
+func lumaWeighted(d rgbf) rgbf {
+	y := 0.299*d.r + 0.587*d.g + 0.114*d.b
+	return rgbf{y, 0.5 * (d.b - y), 0.5 * (d.r - y)}
+}
+
+func (a rgbf) norm() float32 { return float32(math.Sqrt(float64(a.dot(a)))) }
+
+// localBackdrop estimates the backdrop under an edge pixel from samples
+// around it at offsets pos. Where the samples slope clearly (a shadow
+// darkening towards the product) it extrapolates a weighted plane fit to
+// the pixel, so the estimate darkens too instead of taking the lighter
+// samples' average; where the slope is within noise, or the samples are
+// too few or in a line, it is their mean.
+func localBackdrop(cs []rgbf, pos [][2]float32, ws []float32) rgbf {
+	mean := weightedMean(cs, ws)
+	if len(cs) < 8 {
+		return mean
+	}
+	// Weighted centroid and spread of the sample positions.
+	var sw, mx, my float64
+	for k, p := range pos {
+		w := float64(ws[k])
+		sw += w
+		mx += w * float64(p[0])
+		my += w * float64(p[1])
+	}
+	mx, my = mx/sw, my/sw
+	var sxx, sxy, syy float64
+	var sxc, syc [3]float64
+	for k, p := range pos {
+		w := float64(ws[k])
+		dx, dy := float64(p[0])-mx, float64(p[1])-my
+		sxx += w * dx * dx
+		sxy += w * dx * dy
+		syy += w * dy * dy
+		c := [3]float64{float64(cs[k].r - mean.r), float64(cs[k].g - mean.g), float64(cs[k].b - mean.b)}
+		for n := range c {
+			sxc[n] += w * dx * c[n]
+			syc[n] += w * dy * c[n]
+		}
+	}
+	det := sxx*syy - sxy*sxy
+	if det < 1e-6*sw*sw {
+		return mean
+	}
+	var gx, gy [3]float64
+	for n := range gx {
+		gx[n] = (syy*sxc[n] - sxy*syc[n]) / det
+		gy[n] = (sxx*syc[n] - sxy*sxc[n]) / det
+	}
+	// The slope's significance, judged on luma: its residual spread
+	// against the slope's change across the samples.
+	luma := func(v [3]float64) float64 { return 0.299*v[0] + 0.587*v[1] + 0.114*v[2] }
+	lx, ly := luma(gx), luma(gy)
+	var res float64
+	for k, p := range pos {
+		dx, dy := float64(p[0])-mx, float64(p[1])-my
+		c := [3]float64{float64(cs[k].r - mean.r), float64(cs[k].g - mean.g), float64(cs[k].b - mean.b)}
+		e := luma(c) - lx*dx - ly*dy
+		res += float64(ws[k]) * e * e
+	}
+	sigma2 := res / sw
+	// Variance of the slope estimate along its own direction.
+	slope2 := lx*lx + ly*ly
+	varSlope := sigma2 * (sxx + syy) / det
+	if slope2 < 9*varSlope {
+		return mean
+	}
+	return rgbf{
+		clamp01(mean.r + float32(-gx[0]*mx-gy[0]*my)),
+		clamp01(mean.g + float32(-gx[1]*mx-gy[1]*my)),
+		clamp01(mean.b + float32(-gx[2]*mx-gy[2]*my)),
+	}
 }
 
 func weightedMean(cs []rgbf, ws []float32) rgbf {

@@ -36,38 +36,6 @@ func offsets8(pw int) []int32 {
 	return []int32{-1, 1, -p, p, -p - 1, -p + 1, p - 1, p + 1}
 }
 
-// openHoles turns enclosed regions into background when they are large and
-// really the backdrop's colour (the inside of a mug handle, a ring's hole).
-// Small ones, or ones merely near the backdrop colour, stay product: a
-// designer would keep a white logo dot on a white bottle.
-func openHoles(c *pixelClasses, state []uint8) {
-	fgArea := 0
-	for _, s := range state {
-		if s == stateUnknown {
-			fgArea++
-		}
-	}
-	minArea := max(12, fgArea/400)
-	maxMean := float64(c.threshold) * 0.5
-	var seeds []int32
-	forEachComponent(len(state), offsets4(c.pw),
-		func(i int32) bool { return state[i] == stateUnknown && c.dist[i] < c.threshold },
-		func(comp []int32) {
-			if len(comp) < minArea {
-				return
-			}
-			sum := 0
-			for _, i := range comp {
-				sum += int(c.dist[i])
-			}
-			if float64(sum)/float64(len(comp)) <= maxMean {
-				seeds = append(seeds, comp...)
-			}
-		})
-	// Growing from the opened holes also takes the soft shadow inside them.
-	c.flood(state, seeds)
-}
-
 // removeSpecks drops product islands too small to be part of the product:
 // noise, dust, a stray dark pixel in the backdrop.
 func removeSpecks(c *pixelClasses, state []uint8) {
