@@ -51,17 +51,24 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 		return rgbf{float32(p[0]) / 255, float32(p[1]) / 255, float32(p[2]) / 255}
 	}
 	var edges []edgeColour
-	var bgs, fgs []rgbf
+	var bgs, fgs, rim []rgbf
 	var bgw []float32
 	var bgp [][2]float32
 	for _, i32 := range band {
 		i := int(i32)
 		x, y := i%w, i/w
-		bgs, fgs, bgw, bgp = bgs[:0], fgs[:0], bgw[:0], bgp[:0]
+		bgs, fgs, bgw, bgp, rim = bgs[:0], fgs[:0], bgw[:0], bgp[:0], rim[:0]
 		for yy := max(0, y-sampleRadius); yy <= min(h-1, y+sampleRadius); yy++ {
 			for xx := max(0, x-sampleRadius); xx <= min(w-1, x+sampleRadius); xx++ {
 				if fg[yy*w+xx] == 1 {
-					fgs = append(fgs, at(xx, yy))
+					// Product colour is read off pure product, not the
+					// pixels touching the backdrop (mixed, or smeared by
+					// JPEG), unless there is nothing else.
+					if touchesBackdrop(fg, w, h, xx, yy) {
+						rim = append(rim, at(xx, yy))
+					} else {
+						fgs = append(fgs, at(xx, yy))
+					}
 					continue
 				}
 				// The backdrop under an edge is best read close by (a
@@ -75,6 +82,9 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 				bgw = append(bgw, expNeg((dx*dx+dy*dy)/(2*1.5*1.5)))
 				bgp = append(bgp, [2]float32{dx, dy})
 			}
+		}
+		if len(fgs) == 0 {
+			fgs = rim
 		}
 		if len(fgs) == 0 {
 			continue
@@ -93,15 +103,27 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 		var a float32
 		switch {
 		case den < minContrast*minContrast || lumaWeighted(diff).norm() < 3*minDiff:
-			// No colour to tell product from backdrop by (or only noise).
-			a = featheredHard(fg, w, h, x, y)
+			// No colour to tell product from backdrop by (or only noise):
+			// soften the outline inwards, never out into the backdrop,
+			// and drop lone pixels sticking out of it.
+			if fg[i] == 1 {
+				if a = featheredHard(fg, w, h, x, y); a < 0.5 {
+					a = 0
+				}
+			}
 		case lumaWeighted(c.sub(B)).norm() < minDiff:
 			a = 0
 		default:
-			// Projected with luma weighted over chroma: camera and JPEG
-			// chroma is coarse and noisy, luma precise.
-			wd := lumaWeighted(diff)
-			a = clamp01(lumaWeighted(c.sub(B)).dot(wd) / wd.dot(wd))
+			// Where product and backdrop differ mostly in luma, coverage
+			// is read from luma alone; else from luma and half-weighted
+			// chroma. Camera and JPEG chroma is coarse and noisy, luma
+			// precise.
+			wd, wc := lumaWeighted(diff), lumaWeighted(c.sub(B))
+			if wd.r*wd.r >= 0.36*wd.dot(wd) {
+				a = clamp01(wc.r / wd.r)
+			} else {
+				a = clamp01(wc.dot(wd) / wd.dot(wd))
+			}
 			// Coverage below what noise alone gives is noise: shrink it
 			// away (true coverage loses as little).
 			an := minDiff / wd.norm()
@@ -115,7 +137,38 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 		alpha[i] = to8(a * 255)
 		edges = append(edges, decontaminate(int32(i), c, B, F, a))
 	}
+	dropGhosts(alpha, band, w, h)
 	return alpha, edges
+}
+
+// dropGhosts clears partial coverage with no solid neighbour: a product's
+// soft edge always borders its body, so such a pixel is noise or JPEG
+// ringing, which would show as a smudge on the new backdrop.
+func dropGhosts(alpha []uint8, band []int32, w, h int) {
+	const solidAlpha = 200
+	var ghosts []int32
+	for _, i32 := range band {
+		i := int(i32)
+		if a := alpha[i]; a == 0 || a >= solidAlpha {
+			continue
+		}
+		x, y := i%w, i/w
+		solid := false
+		for yy := max(0, y-1); yy <= min(h-1, y+1) && !solid; yy++ {
+			for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+				if alpha[yy*w+xx] >= solidAlpha {
+					solid = true
+					break
+				}
+			}
+		}
+		if !solid {
+			ghosts = append(ghosts, i32)
+		}
+	}
+	for _, i := range ghosts {
+		alpha[i] = 0
+	}
 }
 
 // edgeBand lists pixels within bandRadius of a change in the hard mask.
@@ -231,6 +284,12 @@ func weightedMean(cs []rgbf, ws []float32) rgbf {
 		n += ws[k]
 	}
 	return rgbf{s.r / n, s.g / n, s.b / n}
+}
+
+func touchesBackdrop(fg []uint8, w, h, x, y int) bool {
+	i := y*w + x
+	return (x > 0 && fg[i-1] == 0) || (x+1 < w && fg[i+1] == 0) ||
+		(y > 0 && fg[i-w] == 0) || (y+1 < h && fg[i+w] == 0)
 }
 
 func touchesProduct(fg []uint8, w, h, x, y int) bool {

@@ -15,6 +15,10 @@ const (
 	stateFrame
 )
 
+// nearChroma, in chroma tolerances, is how far from the backdrop's hue a
+// pixel near its colour may stray.
+const nearChroma = 1.5
+
 // minShadowScale is the darkest shadow, as a ratio of Oklab lightness to
 // the backdrop's: about a 90% black layer on white. Anything lighter that
 // keeps the backdrop's hue and chroma (scaled by the same ratio) may be
@@ -23,15 +27,18 @@ const minShadowScale = 0.2
 
 // pixelClasses holds, per padded pixel, what the flood needs.
 type pixelClasses struct {
-	w, h, pw  int
-	dist      []uint8 // Oklab distance to the modelled backdrop ×1024, capped
-	shadow    []uint8 // 1 where the pixel is the backdrop darkened, looseShadow loosely
-	shade     []uint8 // lightness as a share of the backdrop's, ×shadeScale
-	edge      []uint8 // 1 on a crisp step: an outline, never a penumbra
-	luma      []uint8 // for telling a cliff between neighbours
-	height    []uint8 // local step height, the cliff's measure
-	floor     float32 // gradient noise floor
-	threshold uint8   // dist below this is backdrop
+	w, h, pw int
+	dist     []uint8 // Oklab distance to the modelled backdrop ×1024, capped
+	shadow   []uint8 // 1 where the pixel is the backdrop darkened, looseShadow loosely
+	shade    []uint8 // lightness as a share of the backdrop's, ×shadeScale
+	// tint is the chroma left once the backdrop's, darkened to the
+	// pixel's lightness, is taken away (Oklab a and b, ×tintScale).
+	tintA, tintB []int8
+	edge         []uint8 // 1 on a crisp step: an outline, never a penumbra
+	luma         []uint8 // for telling a cliff between neighbours
+	height       []uint8 // local step height, the cliff's measure
+	floor        float32 // gradient noise floor
+	threshold    uint8   // dist below this is backdrop
 }
 
 // lumaPerOklab converts the backdrop model's noise (Oklab distance) into
@@ -40,8 +47,12 @@ const lumaPerOklab = 1 / 0.0021
 
 const distScale = 1024
 
-// shadeScale stores lightness ratios up to 1.27 in a byte.
-const shadeScale = 200
+// shadeScale stores lightness ratios up to 1.27 in a byte; tintScale
+// chroma differences up to ±0.25.
+const (
+	shadeScale = 200
+	tintScale  = 512
+)
 
 func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
@@ -51,11 +62,14 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 		dist:   make([]uint8, pw*ph),
 		shadow: make([]uint8, pw*ph),
 		shade:  make([]uint8, pw*ph),
+		tintA:  make([]int8, pw*ph),
+		tintB:  make([]int8, pw*ph),
 		// Rounded up, so that a pixel the float test calls backdrop (and so
 		// never judges as shadow) is never left out by the 8-bit one.
 		threshold: uint8(min(255, math.Ceil(float64(m.threshold*distScale)))),
 	}
 	luma := make([]uint8, w*h)
+	chroma := smoothedChroma(img, m)
 	parallelRows(h, func(y0, y1 int) {
 		var cache oklabCache
 		for y := y0; y < y1; y++ {
@@ -65,6 +79,9 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 			for x := 0; x < w; x++ {
 				r, g, b := pix[4*x], pix[4*x+1], pix[4*x+2]
 				p := cache.get(r, g, b)
+				if chroma != nil {
+					p.A, p.B = chroma.at(y*w + x)
+				}
 				nx := float32(normX(x, w))
 				bg := oklab{
 					q[0][0] + nx*(q[0][1]+nx*q[0][2]),
@@ -82,7 +99,10 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 					c.shadow[i] = looseShadow
 				}
 				if bg.L > 0 {
-					c.shade[i] = uint8(min(255, p.L/bg.L*shadeScale+0.5))
+					s := p.L / bg.L
+					c.shade[i] = uint8(min(255, s*shadeScale+0.5))
+					c.tintA[i] = int8(clamp((p.A-s*bg.A)*tintScale, -127, 127))
+					c.tintB[i] = int8(clamp((p.B-s*bg.B)*tintScale, -127, 127))
 				}
 			}
 		}
@@ -98,6 +118,62 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 	e := newEdgeMap(luma, w, h, noiseFloor(luma, w, h, plain))
 	c.edge, c.luma, c.height, c.floor = padPlane(e.crisp, w, h), padPlane(e.luma, w, h), padPlane(e.height, w, h), e.floor
 	return c
+}
+
+// chromaPlanes hold Oklab a and b per pixel, ×chromaFix.
+type chromaPlanes struct{ a, b []int16 }
+
+const chromaFix = 4096
+
+func (c *chromaPlanes) at(i int) (float32, float32) {
+	return float32(c.a[i]) / chromaFix, float32(c.b[i]) / chromaFix
+}
+
+// grainyChroma is the chroma noise (Oklab) above which colours are judged
+// on their 3×3 average: grain and JPEG make single pixels' chroma stray
+// far enough to let a softly tinted product pass for backdrop, while a
+// product's own chroma is smooth.
+const grainyChroma = 0.0025
+
+// smoothedChroma returns the 3×3 mean chroma of a grainy picture, nil for
+// a clean one.
+func smoothedChroma(img *image.NRGBA, m *bgModel) *chromaPlanes {
+	if m.chromaNoise < grainyChroma {
+		return nil
+	}
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	raw := &chromaPlanes{make([]int16, w*h), make([]int16, w*h)}
+	parallelRows(h, func(y0, y1 int) {
+		var cache oklabCache
+		for y := y0; y < y1; y++ {
+			pix := img.Pix[y*img.Stride:]
+			for x := 0; x < w; x++ {
+				p := cache.get(pix[4*x], pix[4*x+1], pix[4*x+2])
+				raw.a[y*w+x] = int16(p.A * chromaFix)
+				raw.b[y*w+x] = int16(p.B * chromaFix)
+			}
+		}
+	})
+	out := &chromaPlanes{make([]int16, w*h), make([]int16, w*h)}
+	box3 := func(src, dst []int16) {
+		parallelRows(h, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				for x := 0; x < w; x++ {
+					s, n := 0, 0
+					for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+						for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+							s += int(src[yy*w+xx])
+							n++
+						}
+					}
+					dst[y*w+x] = int16(s / n)
+				}
+			}
+		})
+	}
+	box3(raw.a, out.a)
+	box3(raw.b, out.b)
+	return out
 }
 
 // padPlane copies a w×h plane into one with a one-pixel frame of zeros.
@@ -127,7 +203,7 @@ func (c *pixelClasses) passable(i int) bool {
 // creep cannot run along a dark base of nearly the shadow's colour.
 const (
 	looseShadow = 2
-	looseChroma = 3
+	looseChroma = 4
 	creepSteps  = 3
 )
 
@@ -145,6 +221,12 @@ func (c *pixelClasses) creep(state []uint8) {
 			}
 		}
 	}
+	c.creepFrom(state, front)
+}
+
+// creepFrom creeps from the background pixels front.
+func (c *pixelClasses) creepFrom(state []uint8, front []int32) {
+	pw := int32(c.pw)
 	for range creepSteps {
 		var next []int32
 		for _, i := range front {
@@ -261,7 +343,15 @@ func (c *oklabCache) get(r, g, b uint8) oklab {
 // same test with looseChroma times the tolerance (see creep).
 func (m *bgModel) judge(p, bg oklab) (d float32, shadow, loose bool) {
 	d = p.dist(bg)
-	if d < m.threshold || bg.L <= 0 {
+	if d < m.threshold {
+		// Near the backdrop in lightness, which grain blurs, but not in
+		// hue: a pale tinted highlight is not backdrop.
+		if da, db := p.A-bg.A, p.B-bg.B; da*da+db*db >= nearChroma*nearChroma*m.chromaTol*m.chromaTol {
+			d = m.threshold + 1.0/distScale // past it after rounding too
+		}
+		return d, false, false
+	}
+	if bg.L <= 0 {
 		return d, false, false
 	}
 	s := p.L / bg.L

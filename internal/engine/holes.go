@@ -28,6 +28,11 @@ const (
 	// hole's lightness ratio and the one predicted from the backdrop
 	// around the product.
 	maxShadeMismatch = 0.06
+	// maxHoleTint is how far a hole's mean chroma may be from the
+	// backdrop's (darkened as the hole is).
+	maxHoleTint = 0.01
+	// smearSteps is how far past a region its outline is looked for.
+	smearSteps = 6
 )
 
 // openHoles turns enclosed regions into background when they are backdrop
@@ -60,8 +65,10 @@ func openHoles(c *pixelClasses, state []uint8) {
 				in[i] = false
 			}
 		})
-	// Growing from the opened holes also takes any soft shadow around them.
+	// Growing from the opened holes also takes any soft shadow around them,
+	// and the creep the JPEG smear along their outline.
 	c.flood(state, seeds)
+	c.creepFrom(state, seeds)
 }
 
 // holeFrame describes what surrounds a candidate hole.
@@ -85,21 +92,39 @@ func (f holeFrame) colouredFrame() bool {
 }
 
 func (c *pixelClasses) frameOf(comp []int32, in []bool, state []uint8) holeFrame {
+	// The outline may lie a few pixels past the region: JPEG smears the
+	// product's colour beside it, in blocks. So the region first grows
+	// over up to smearSteps pixels of product that are not on an edge.
+	var grown []int32
+	front := comp
+	for range smearSteps {
+		var next []int32
+		for _, i := range front {
+			for _, o := range offsets4(c.pw) {
+				if j := i + o; !in[j] && state[j] == stateUnknown && c.edge[j] == 0 && !c.cliff(i, j) {
+					in[j] = true
+					next = append(next, j)
+				}
+			}
+		}
+		grown = append(grown, next...)
+		front = next
+	}
+	defer func() {
+		for _, i := range grown {
+			in[i] = false
+		}
+	}()
 	var f holeFrame
-	for _, i := range comp {
+	visit := func(i int32) {
 		for _, o := range offsets4(c.pw) {
 			j := i + o
 			if in[j] {
 				continue
 			}
 			f.boundary++
-			// The outline may lie a pixel or two past the region (JPEG
-			// smears colour beside it).
-			for t, p, q := 0, i, j; t < 3 && state[q] != stateFrame; t, p, q = t+1, q, q+o {
-				if c.edge[q] == 1 || c.cliff(p, q) {
-					f.crisp++
-					break
-				}
+			if c.edge[j] == 1 || c.cliff(i, j) {
+				f.crisp++
 			}
 			// Step over the outline (a few pixels at most) and look.
 			k := j
@@ -117,6 +142,12 @@ func (c *pixelClasses) frameOf(comp []int32, in []bool, state []uint8) holeFrame
 				}
 			}
 		}
+	}
+	for _, i := range comp {
+		visit(i)
+	}
+	for _, i := range grown {
+		visit(i)
 	}
 	return f
 }
@@ -162,6 +193,17 @@ func (c *pixelClasses) bbox(comp []int32) (x0, y0, x1, y1 int) {
 // backdrop, or shaded within the shadows around the product and either
 // framed by another colour or shaded as predicted.
 func (c *pixelClasses) backdropColoured(comp []int32, in []bool, state []uint8, f holeFrame) bool {
+	// On average the region must have the backdrop's hue exactly: grain
+	// lets single pixels stray, a pale highlight or tinted label stays off.
+	var ta, tb float64
+	for _, i := range comp {
+		ta += float64(c.tintA[i])
+		tb += float64(c.tintB[i])
+	}
+	n := float64(len(comp)) * tintScale
+	if math.Hypot(ta/n, tb/n) > maxHoleTint {
+		return false
+	}
 	near, sum := 0, 0
 	for _, i := range comp {
 		if c.dist[i] < c.threshold {

@@ -150,7 +150,44 @@ func refineMask(img *image.NRGBA, model *bgModel, small []uint8, sw, sh, d int) 
 		}
 		front = next
 	}
+	// Seeds: the sure product, and band pixels the reduced mask called
+	// product (a thin part may be all band).
+	seed := func(x, y int) bool { return small[min(y/d, sh-1)*sw+min(x/d, sw-1)] == 1 }
+	dropLooseSpecks(fg, w, h, seed)
 	return fg
+}
+
+// dropLooseSpecks clears product pixels that no path of product pixels
+// joins to a seed: at full resolution a grain of noise can stop the flood
+// around a pixel or two of shadow.
+func dropLooseSpecks(fg []uint8, w, h int, seed func(x, y int) bool) {
+	const reached = 2
+	var queue []int32
+	for i := range fg {
+		if fg[i] == 1 && seed(i%w, i/w) {
+			fg[i] = reached
+			queue = append(queue, int32(i))
+		}
+	}
+	for head := 0; head < len(queue); head++ {
+		i := int(queue[head])
+		x, y := i%w, i/w
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				xx, yy := x+dx, y+dy
+				if xx < 0 || yy < 0 || xx >= w || yy >= h {
+					continue
+				}
+				if k := yy*w + xx; fg[k] == 1 {
+					fg[k] = reached
+					queue = append(queue, int32(k))
+				}
+			}
+		}
+	}
+	for i, v := range fg {
+		fg[i] = v >> 1 // reached (2) → 1, unreached (1) → 0
+	}
 }
 
 // fullResJudge applies the flood's test to single full-resolution pixels.
