@@ -2,11 +2,12 @@ package engine
 
 import "image"
 
-// Compose paints the scene at w×h with the cut-out standing in it, and
-// returns the picture and the product's bounding box in it.
+// Compose paints the scene at w×h with the cut-out standing in it, framed
+// as the scene asks, and returns the picture and the product's bounding
+// box in it.
 func Compose(s Scene, m *Mask, w, h int) (*image.RGBA, image.Rectangle) {
+	pl, s := Frame(m.Bounds, s, w, h)
 	c := renderScene(s, w, h)
-	pl := Place(m.Bounds, s, w, h)
 	return finishComposition(c, s, newProductLayer(m, pl), pl)
 }
 

@@ -100,34 +100,18 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 		F := bestForeground(c, B, fgs)
 		diff := F.sub(B)
 		den := diff.dot(diff)
+		// Coverage from colour is as good as the contrast between product
+		// and backdrop over the noise: with plenty, it is read off the
+		// colour; with little, off the hard mask, smoothed; between, a
+		// blend of the two.
+		wd, wc := lumaWeighted(diff), lumaWeighted(c.sub(B))
+		snr := wd.norm() / minDiff
 		var a float32
-		switch {
-		case den < minContrast*minContrast || lumaWeighted(diff).norm() < 3*minDiff:
-			// No colour to tell product from backdrop by (or only noise):
-			// soften the outline inwards, never out into the backdrop,
-			// and drop lone pixels sticking out of it.
-			if fg[i] == 1 {
-				if a = featheredHard(fg, w, h, x, y); a < 0.5 {
-					a = 0
-				}
-			}
-		case lumaWeighted(c.sub(B)).norm() < minDiff:
-			a = 0
-		default:
-			// Where product and backdrop differ mostly in luma, coverage
-			// is read from luma alone; else from luma and half-weighted
-			// chroma. Camera and JPEG chroma is coarse and noisy, luma
-			// precise.
-			wd, wc := lumaWeighted(diff), lumaWeighted(c.sub(B))
-			if wd.r*wd.r >= 0.36*wd.dot(wd) {
-				a = clamp01(wc.r / wd.r)
-			} else {
-				a = clamp01(wc.dot(wd) / wd.dot(wd))
-			}
-			// Coverage below what noise alone gives is noise: shrink it
-			// away (true coverage loses as little).
-			an := minDiff / wd.norm()
-			a = clamp01((a - an) / (1 - an))
+		if den >= minContrast*minContrast && snr > minSNR {
+			a = colourCoverage(wd, wc, minDiff)
+		}
+		if t := smoothstep(minSNR, fullSNR, snr); t < 1 {
+			a = lerp32(featheredHard(fg, w, h, x, y), a, t)
 		}
 		if a >= 0.97 {
 			a = 1
@@ -198,6 +182,33 @@ func edgeBand(fg []uint8, w, h int) []int32 {
 		}
 	}
 	return out
+}
+
+// Contrast, in noise levels (minDiff), from which colour starts to tell
+// coverage, and from which it alone does.
+const (
+	minSNR  = 3
+	fullSNR = 9
+)
+
+// colourCoverage reads coverage off the colour: wc is the pixel's and wd
+// the product's difference from the backdrop (lumaWeighted). Where product
+// and backdrop differ mostly in luma, from luma alone; else from luma and
+// half-weighted chroma (camera and JPEG chroma is coarse and noisy, luma
+// precise). A pixel closer to the backdrop than noise reaches shows none
+// of the product, and coverage below what noise gives is shrunk away.
+func colourCoverage(wd, wc rgbf, minDiff float32) float32 {
+	if wc.norm() < minDiff {
+		return 0
+	}
+	var a float32
+	if wd.r*wd.r >= 0.36*wd.dot(wd) {
+		a = clamp01(wc.r / wd.r)
+	} else {
+		a = clamp01(wc.dot(wd) / wd.dot(wd))
+	}
+	an := minDiff / wd.norm()
+	return clamp01((a - an) / (1 - an))
 }
 
 // lumaWeighted maps an sRGB difference to luma and half-weighted chroma.
@@ -338,17 +349,19 @@ func bestForeground(c, B rgbf, fgs []rgbf) rgbf {
 	return rgbf{s.r / n, s.g / n, s.b / n}
 }
 
-// featheredHard softens a low-contrast edge by a pixel: the 3×3 mean of the
-// hard mask.
+// featheredHard smooths a low-contrast edge: the 5×5 mean of the hard
+// mask, stretched so that a straight edge ramps over about two pixels.
+// Ragged steps average out; lone pixels sticking out of (or into) the
+// outline vanish.
 func featheredHard(fg []uint8, w, h, x, y int) float32 {
 	var s, n float32
-	for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-		for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+	for yy := max(0, y-2); yy <= min(h-1, y+2); yy++ {
+		for xx := max(0, x-2); xx <= min(w-1, x+2); xx++ {
 			s += float32(fg[yy*w+xx])
 			n++
 		}
 	}
-	return s / n
+	return clamp01((s/n-0.5)*2 + 0.5)
 }
 
 // decontaminate removes the backdrop's share from c. Thin coverage makes

@@ -44,22 +44,24 @@ func (e *Engine) paint(ctx context.Context, img *image.NRGBA, entry *cutoutEntry
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	report(0.05)
 	scene := ParseScene(prompt, variant)
-	c := renderScene(scene, w, h) // overlaps with the cut-out
-	report(0.4)
 	select {
 	case <-entry.done:
 	case <-ctx.Done():
 		return nil, image.Rectangle{}, ctx.Err()
 	}
-	report(0.6)
+	report(0.5)
 	if scene.Transparent {
 		out, box := cutOutImage(entry.mask)
 		report(1)
 		return out, box, nil
 	}
-	pl := Place(entry.mask.Bounds, scene, w, h)
+	// The floor is laid where the product stands, so the backdrop waits
+	// for the cut-out.
+	pl, scene := Frame(entry.mask.Bounds, scene, w, h)
+	c := renderScene(scene, w, h)
+	report(0.75)
 	layer := entry.layer(pl)
-	report(0.7)
+	report(0.8)
 	if err := ctx.Err(); err != nil {
 		return nil, image.Rectangle{}, err
 	}

@@ -224,6 +224,13 @@ func (c *pixelClasses) creep(state []uint8) {
 	c.creepFrom(state, front)
 }
 
+// lighter tells j lighter than i beyond noise. The creep runs towards the
+// product, where a shadow only darkens: a lighter pixel there is the
+// product's own dark base, not its shadow.
+func (c *pixelClasses) lighter(i, j int32) bool {
+	return float32(c.luma[j]) > float32(c.luma[i])+2*c.floor
+}
+
 // creepFrom creeps from the background pixels front.
 func (c *pixelClasses) creepFrom(state []uint8, front []int32) {
 	pw := int32(c.pw)
@@ -232,7 +239,7 @@ func (c *pixelClasses) creepFrom(state []uint8, front []int32) {
 		for _, i := range front {
 			for _, o := range [4]int32{-1, 1, -pw, pw} {
 				j := i + o
-				if state[j] == stateUnknown && c.edge[j] == 0 && !c.cliff(i, j) &&
+				if state[j] == stateUnknown && c.edge[j] == 0 && !c.cliff(i, j) && !c.lighter(i, j) &&
 					(c.dist[j] < c.threshold || c.shadow[j] != 0) {
 					state[j] = stateBackground
 					next = append(next, j)

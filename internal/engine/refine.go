@@ -141,7 +141,8 @@ func refineMask(img *image.NRGBA, model *bgModel, small []uint8, sw, sh, d int) 
 					continue
 				}
 				k := n[1]*w + n[0]
-				if zone[k] == band && fg[k] == 1 && j.loosePassable(n[0], n[1]) && !j.cliff(x, y, n[0], n[1]) {
+				if zone[k] == band && fg[k] == 1 && j.loosePassable(n[0], n[1]) && !j.cliff(x, y, n[0], n[1]) &&
+					float32(j.luma8(n[0], n[1])) <= float32(j.luma8(x, y))+2*j.floor {
 					zone[k] = bandBg
 					fg[k] = 0
 					next = append(next, int32(k))
