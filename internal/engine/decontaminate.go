@@ -96,21 +96,25 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 			bgs, bgw, bgp = append(bgs, at(x, y)), append(bgw, 1), append(bgp, [2]float32{})
 		}
 		c := at(x, y)
-		B := localBackdrop(bgs, bgp, bgw)
-		F := bestForeground(c, B, fgs)
+		B, sb := localBackdrop(bgs, bgp, bgw)
+		F, sf := bestForeground(c, B, fgs)
 		diff := F.sub(B)
 		den := diff.dot(diff)
 		// Coverage from colour is as good as the contrast between product
-		// and backdrop over the noise: with plenty, it is read off the
-		// colour; with little, off the hard mask, smoothed; between, a
-		// blend of the two.
+		// and backdrop over the noise, the local noise included: with
+		// plenty, it is read off the colour; with little, off the hard
+		// mask, smoothed; between, a blend of the two. So is the colour:
+		// without contrast the backdrop can't be taken out of it, and the
+		// edge takes the product's.
+		noiseHere := max(minDiff, 2.5*max(sb, sf))
 		wd, wc := lumaWeighted(diff), lumaWeighted(c.sub(B))
-		snr := wd.norm() / minDiff
+		snr := wd.norm() / noiseHere
 		var a float32
 		if den >= minContrast*minContrast && snr > minSNR {
-			a = colourCoverage(wd, wc, minDiff)
+			a = colourCoverage(wd, wc, noiseHere)
 		}
-		if t := smoothstep(minSNR, fullSNR, snr); t < 1 {
+		t := smoothstep(minSNR, fullSNR, snr)
+		if t < 1 {
 			a = lerp32(featheredHard(fg, w, h, x, y), a, t)
 		}
 		if a >= 0.97 {
@@ -119,7 +123,7 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 			a = 0
 		}
 		alpha[i] = to8(a * 255)
-		edges = append(edges, decontaminate(int32(i), c, B, F, a))
+		edges = append(edges, decontaminate(int32(i), c, B, F, a, t))
 	}
 	dropGhosts(alpha, band, w, h)
 	return alpha, edges
@@ -225,10 +229,24 @@ func (a rgbf) norm() float32 { return float32(math.Sqrt(float64(a.dot(a)))) }
 // the pixel, so the estimate darkens too instead of taking the lighter
 // samples' average; where the slope is within noise, or the samples are
 // too few or in a line, it is their mean.
-func localBackdrop(cs []rgbf, pos [][2]float32, ws []float32) rgbf {
+//
+// It also returns the spread of the samples' luma about the estimate: the
+// noise there, which near an edge in a JPEG is far above the flat
+// backdrop's.
+func localBackdrop(cs []rgbf, pos [][2]float32, ws []float32) (rgbf, float32) {
 	mean := weightedMean(cs, ws)
+	spread := func() float32 {
+		var s, n float64
+		ml := luma32(mean)
+		for k, c := range cs {
+			d := float64(luma32(c) - ml)
+			s += float64(ws[k]) * d * d
+			n += float64(ws[k])
+		}
+		return float32(math.Sqrt(s / n))
+	}
 	if len(cs) < 8 {
-		return mean
+		return mean, spread()
 	}
 	// Weighted centroid and spread of the sample positions.
 	var sw, mx, my float64
@@ -255,7 +273,7 @@ func localBackdrop(cs []rgbf, pos [][2]float32, ws []float32) rgbf {
 	}
 	det := sxx*syy - sxy*sxy
 	if det < 1e-6*sw*sw {
-		return mean
+		return mean, spread()
 	}
 	var gx, gy [3]float64
 	for n := range gx {
@@ -278,14 +296,16 @@ func localBackdrop(cs []rgbf, pos [][2]float32, ws []float32) rgbf {
 	slope2 := lx*lx + ly*ly
 	varSlope := sigma2 * (sxx + syy) / det
 	if slope2 < 9*varSlope {
-		return mean
+		return mean, spread()
 	}
 	return rgbf{
 		clamp01(mean.r + float32(-gx[0]*mx-gy[0]*my)),
 		clamp01(mean.g + float32(-gx[1]*mx-gy[1]*my)),
 		clamp01(mean.b + float32(-gx[2]*mx-gy[2]*my)),
-	}
+	}, float32(math.Sqrt(sigma2))
 }
+
+func luma32(c rgbf) float32 { return 0.299*c.r + 0.587*c.g + 0.114*c.b }
 
 func weightedMean(cs []rgbf, ws []float32) rgbf {
 	var s rgbf
@@ -313,7 +333,7 @@ func touchesProduct(fg []uint8, w, h, x, y int) bool {
 // best explains c as a mix with the backdrop B (so a bottle's cap and body
 // each get their own colour at a shared corner), then averages samples of
 // that colour to beat noise.
-func bestForeground(c, B rgbf, fgs []rgbf) rgbf {
+func bestForeground(c, B rgbf, fgs []rgbf) (rgbf, float32) {
 	var dmax float32
 	for _, f := range fgs {
 		dmax = max(dmax, f.dist2(B))
@@ -344,9 +364,17 @@ func bestForeground(c, B rgbf, fgs []rgbf) rgbf {
 		}
 	}
 	if n == 0 {
-		return best
+		return best, 0
 	}
-	return rgbf{s.r / n, s.g / n, s.b / n}
+	mean := rgbf{s.r / n, s.g / n, s.b / n}
+	var v float32
+	for _, f := range fgs {
+		if f.dist2(best) < 0.03*0.03*3 {
+			d := luma32(f) - luma32(mean)
+			v += d * d
+		}
+	}
+	return mean, float32(math.Sqrt(float64(v / n)))
 }
 
 // featheredHard smooths a low-contrast edge: the 5×5 mean of the hard
@@ -361,20 +389,23 @@ func featheredHard(fg []uint8, w, h, x, y int) float32 {
 			n++
 		}
 	}
-	return clamp01((s/n-0.5)*2 + 0.5)
+	// The hard mask takes in the outline's crisp pixels, so its edge lies
+	// about half a pixel out: the ramp is centred a little inside.
+	return clamp01((s/n-0.6)*2.5 + 0.5)
 }
 
 // decontaminate removes the backdrop's share from c. Thin coverage makes
-// the division unstable, so the faintest pixels lean on F instead.
-func decontaminate(i int32, c, B, F rgbf, a float32) edgeColour {
+// the division unstable, so the faintest pixels lean on F instead, as do
+// all pixels where trust (the contrast over noise, 0..1) is low.
+func decontaminate(i int32, c, B, F rgbf, a, trust float32) edgeColour {
 	out := F
-	if a > 0 {
+	if a > 0 && trust > 0 {
 		dec := rgbf{
 			clamp01(B.r + (c.r-B.r)/a),
 			clamp01(B.g + (c.g-B.g)/a),
 			clamp01(B.b + (c.b-B.b)/a),
 		}
-		t := smoothstep(0.1, 0.5, a)
+		t := smoothstep(0.1, 0.5, a) * trust
 		out = rgbf{lerp32(F.r, dec.r, t), lerp32(F.g, dec.g, t), lerp32(F.b, dec.b, t)}
 	}
 	return edgeColour{i, to8(out.r * 255), to8(out.g * 255), to8(out.b * 255)}

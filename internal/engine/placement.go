@@ -121,22 +121,27 @@ func horizonGap(s Scene) float64 {
 	return 0.32
 }
 
-// productLayer is the cut-out resampled to its placement: premultiplied
-// RGBA over the placement rectangle, plus its tight alpha bounds.
+// productLayer is the cut-out at its placement: 8-bit RGBA over the
+// placement rectangle (premultiplied when resampled, or the cut-out's own
+// straight-alpha pixels when kept at its size, uncopied), plus its tight
+// alpha bounds.
 type productLayer struct {
-	img  *image.RGBA
-	bbox image.Rectangle
+	pix    []uint8
+	stride int
+	rect   image.Rectangle
+	premul bool
+	bbox   image.Rectangle
 }
 
 func newProductLayer(m *Mask, p Placement) *productLayer {
 	r := p.Rect
 	if r.Empty() || m.Bounds.Empty() {
-		return &productLayer{img: image.NewRGBA(r)}
+		return &productLayer{rect: r, premul: true}
 	}
 	fg := m.Foreground
 	if r.Size() == fg.Rect.Size() {
 		// Kept at its size: the cut-out's own pixels, moved.
-		return premultipliedLayer(fg, r)
+		return &productLayer{pix: fg.Pix, stride: fg.Stride, rect: r, bbox: r}
 	}
 	sw, sh := fg.Rect.Dx(), fg.Rect.Dy()
 	crop := &image.NRGBA{Pix: fg.Pix, Stride: fg.Stride, Rect: image.Rect(0, 0, sw, sh)}
@@ -160,32 +165,7 @@ func newProductLayer(m *Mask, p Placement) *productLayer {
 		img.Pix[4*i+2] = min(to8(planes[2][i]), a)
 		img.Pix[4*i+3] = a
 	}
-	return &productLayer{img: img, bbox: alphaBoundsRGBA(img)}
-}
-
-// premultipliedLayer copies straight-alpha fg into a premultiplied layer
-// over r (of fg's size).
-func premultipliedLayer(fg *image.NRGBA, r image.Rectangle) *productLayer {
-	img := image.NewRGBA(r)
-	w := r.Dx()
-	for y := 0; y < r.Dy(); y++ {
-		src := fg.Pix[y*fg.Stride : y*fg.Stride+4*w]
-		dst := img.Pix[y*img.Stride : y*img.Stride+4*w]
-		for x := 0; x < w; x++ {
-			a := uint32(src[4*x+3])
-			switch a {
-			case 0:
-			case 255:
-				copy(dst[4*x:4*x+4], src[4*x:4*x+4])
-			default:
-				for c := 0; c < 3; c++ {
-					dst[4*x+c] = uint8((uint32(src[4*x+c])*a + 127) / 255)
-				}
-				dst[4*x+3] = uint8(a)
-			}
-		}
-	}
-	return &productLayer{img: img, bbox: alphaBoundsRGBA(img)}
+	return &productLayer{pix: img.Pix, stride: img.Stride, rect: r, premul: true, bbox: alphaBoundsRGBA(img)}
 }
 
 func alphaBoundsRGBA(img *image.RGBA) image.Rectangle {
@@ -200,15 +180,15 @@ func alphaBoundsRGBA(img *image.RGBA) image.Rectangle {
 // workingAlpha averages the layer's alpha over each working pixel of c.
 func (l *productLayer) workingAlpha(c *canvas) []float32 {
 	out := make([]float32, c.w*c.h)
-	r := l.img.Rect
+	r := l.rect
 	f := c.factor
 	inv := 1 / float32(255*f*f)
-	for y := r.Min.Y; y < r.Max.Y; y++ {
+	for y := r.Min.Y; y < r.Max.Y && len(l.pix) > 0; y++ {
 		wy := y / f
 		if y < 0 || wy >= c.h {
 			continue
 		}
-		row := l.img.Pix[(y-r.Min.Y)*l.img.Stride:]
+		row := l.pix[(y-r.Min.Y)*l.stride:]
 		for x := r.Min.X; x < r.Max.X; x++ {
 			wx := x / f
 			if x < 0 || wx >= c.w {
