@@ -62,8 +62,9 @@ func shadowLeft(s synth.Shot, m *Mask) (left, zone int) {
 func TestEditorShots(t *testing.T) {
 	var shots []synth.Shot
 	maxSide := 0
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		maxSide = 1100
+		t.Log("4000 px shots skipped (-short or -race); bench/engine/run.sh runs them")
 	}
 	shots = synth.EditorSet(maxSide)
 	sum, totalLeft := 0.0, 0
