@@ -278,3 +278,26 @@ func TestEveryKindRenders(t *testing.T) {
 		}
 	}
 }
+
+// TestChangedSourceIsCutOutAgain: the shared source is recognised by its
+// memory, but a caller that changes the pixels gets a fresh cut-out.
+func TestChangedSourceIsCutOutAgain(t *testing.T) {
+	shot := testShot(t, "ball-on-white")
+	src := image.NewNRGBA(shot.Image.Rect)
+	copy(src.Pix, shot.Image.Pix)
+	e := New()
+	_, before, err := e.Paint(context.Background(), src, "grey studio", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := testShot(t, "box-on-grey")
+	copy(src.Pix, other.Image.Pix)
+	_, after, err := e.Paint(context.Background(), src, "grey studio", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := CutOut(other.Image).Bounds
+	if after != want || after == before {
+		t.Errorf("after the pixels changed: box %v, want %v (was %v)", after, want, before)
+	}
+}

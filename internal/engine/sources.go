@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"hash/maphash"
 	"image"
 	"runtime"
 	"sync"
@@ -14,7 +15,9 @@ import (
 // image while that image lives. The key is the image's own pixel memory,
 // held weakly: the cache never keeps a source alive, a collected source
 // drops its entry, and a new image in reused memory never matches an old
-// key (weak pointers are tied to objects, not addresses).
+// key (weak pointers are tied to objects, not addresses). A hash of the
+// pixels (memory speed, no conversion) guards against a caller changing
+// them between calls.
 
 type identityKey struct {
 	pix  weak.Pointer[byte]
@@ -26,6 +29,7 @@ type identityKey struct {
 // converted pixels themselves live only as long as the cut-out needs them.
 type sourceEntry struct {
 	once sync.Once
+	sum  uint64 // of the source's pixel bytes
 	size image.Point
 	cut  *cutoutEntry
 }
@@ -46,12 +50,15 @@ func (c *sourceCache) get(src image.Image, cuts *cutoutCache) (image.Point, *cut
 		return img.Rect.Size(), cuts.get(img)
 	}
 	k := identityKey{weak.Make(&pix[0]), kind, src.Bounds()}
+	sum := maphash.Bytes(hashSeed, pix)
 	c.mu.Lock()
 	e, ok := c.entries[k]
-	if !ok {
-		e = &sourceEntry{}
+	if !ok || e.sum != sum {
+		if !ok {
+			runtime.AddCleanup(&pix[0], c.forget, k)
+		}
+		e = &sourceEntry{sum: sum}
 		c.entries[k] = e
-		runtime.AddCleanup(&pix[0], c.forget, k)
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
