@@ -97,7 +97,7 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 		}
 		c := at(x, y)
 		B, sb := localBackdrop(bgs, bgp, bgw)
-		F, sf := bestForeground(c, B, fgs)
+		F, _ := bestForeground(c, B, fgs)
 		diff := F.sub(B)
 		den := diff.dot(diff)
 		// Coverage from colour is as good as the contrast between product
@@ -106,7 +106,7 @@ func matteEdges(img *image.NRGBA, fg []uint8, noise float32) ([]uint8, []edgeCol
 		// mask, smoothed; between, a blend of the two. So is the colour:
 		// without contrast the backdrop can't be taken out of it, and the
 		// edge takes the product's.
-		noiseHere := max(minDiff, 2.5*max(sb, sf))
+		noiseHere := max(minDiff, 2.5*sb)
 		wd, wc := lumaWeighted(diff), lumaWeighted(c.sub(B))
 		snr := wd.norm() / noiseHere
 		var a float32

@@ -48,26 +48,41 @@ func openHoles(c *pixelClasses, state []uint8) {
 	thick := max(2, min(c.w, c.h)/150)
 	in := make([]bool, len(state))
 	var seeds []int32
-	forEachComponent(len(state), offsets4(c.pw),
+	judge := func(comp []int32) {
+		if len(comp) < minArea {
+			return
+		}
+		for _, i := range comp {
+			in[i] = true
+		}
+		frame := c.frameOf(comp, in, state)
+		if frame.enclosed() && c.thickEnough(comp, thick) && c.backdropColoured(comp, in, state, frame) {
+			seeds = append(seeds, comp...)
+		}
+		for _, i := range comp {
+			in[i] = false
+		}
+	}
+	link := func(i, j int32) bool { return !c.cliff(i, j) && !c.cliff(j, i) }
+	// First the regions of the backdrop's own colour; then, for holes in
+	// shadow, regions of its colour or its shadow's. (A dark product's
+	// body is the colour of a shadow: joined to its counters it would
+	// hide them.)
+	forEachLinkedComponent(len(state), offsets4(c.pw),
+		func(i int32) bool { return state[i] == stateUnknown && c.dist[i] < c.threshold && c.edge[i] == 0 },
+		link, judge)
+	// These are taken as they are: flooding on from them could run into a
+	// dark product through one weak pixel of its outline.
+	for _, i := range seeds {
+		state[i] = stateBackground
+	}
+	opened := len(seeds)
+	forEachLinkedComponent(len(state), offsets4(c.pw),
 		func(i int32) bool { return state[i] == stateUnknown && c.passable(int(i)) },
-		func(comp []int32) {
-			if len(comp) < minArea {
-				return
-			}
-			for _, i := range comp {
-				in[i] = true
-			}
-			frame := c.frameOf(comp, in, state)
-			if frame.enclosed() && c.thickEnough(comp, thick) && c.backdropColoured(comp, in, state, frame) {
-				seeds = append(seeds, comp...)
-			}
-			for _, i := range comp {
-				in[i] = false
-			}
-		})
-	// Growing from the opened holes also takes any soft shadow around them,
-	// and the creep the JPEG smear along their outline.
-	c.flood(state, seeds)
+		link, judge)
+	// Growing from the holes in shadow takes any soft shadow around them,
+	// and the creep the JPEG smear along every hole's outline.
+	c.flood(state, seeds[opened:])
 	c.creepFrom(state, seeds)
 }
 
@@ -93,15 +108,18 @@ func (f holeFrame) colouredFrame() bool {
 
 func (c *pixelClasses) frameOf(comp []int32, in []bool, state []uint8) holeFrame {
 	// The outline may lie a few pixels past the region: JPEG smears the
-	// product's colour beside it, in blocks. So the region first grows
-	// over up to smearSteps pixels of product that are not on an edge.
+	// product's colour beside it, in blocks, but not its lightness. So the
+	// region first grows over up to smearSteps pixels of product that are
+	// not on an edge and keep its lightness.
+	faint := int(faintStep * c.floor)
 	var grown []int32
 	front := comp
 	for range smearSteps {
 		var next []int32
 		for _, i := range front {
 			for _, o := range offsets4(c.pw) {
-				if j := i + o; !in[j] && state[j] == stateUnknown && c.edge[j] == 0 && !c.cliff(i, j) {
+				if j := i + o; !in[j] && state[j] == stateUnknown && c.edge[j] == 0 && !c.cliff(i, j) &&
+					abs(int(c.luma[j])-int(c.luma[i])) <= faint {
 					in[j] = true
 					next = append(next, j)
 				}

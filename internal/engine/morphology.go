@@ -7,6 +7,12 @@ package engine
 // forEachComponent calls visit with the pixel indices of each connected
 // component of pixels for which member is true. The slice is reused.
 func forEachComponent(n int, offsets []int32, member func(i int32) bool, visit func(comp []int32)) {
+	forEachLinkedComponent(n, offsets, member, nil, visit)
+}
+
+// forEachLinkedComponent is forEachComponent where neighbours i and j
+// also need link(i, j) (nil: always) to join.
+func forEachLinkedComponent(n int, offsets []int32, member func(i int32) bool, link func(i, j int32) bool, visit func(comp []int32)) {
 	seen := make([]bool, n)
 	comp := make([]int32, 0, 4096)
 	for start := int32(0); start < int32(n); start++ {
@@ -19,7 +25,7 @@ func forEachComponent(n int, offsets []int32, member func(i int32) bool, visit f
 			i := comp[head]
 			for _, o := range offsets {
 				j := i + o
-				if !seen[j] && member(j) {
+				if !seen[j] && member(j) && (link == nil || link(i, j)) {
 					seen[j] = true
 					comp = append(comp, j)
 				}

@@ -30,8 +30,9 @@ func openPockets(c *pixelClasses, state []uint8) {
 	faint := int(faintStep * c.floor)
 	in := make([]bool, len(state))
 	var seeds []int32
-	forEachComponent(len(state), offsets4(c.pw),
+	forEachLinkedComponent(len(state), offsets4(c.pw),
 		func(i int32) bool { return state[i] == stateUnknown && c.passable(int(i)) },
+		func(i, j int32) bool { return !c.cliff(i, j) && !c.cliff(j, i) },
 		func(comp []int32) {
 			if len(comp) > maxArea {
 				return
