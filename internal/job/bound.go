@@ -1,0 +1,53 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DefaultTimeout bounds a whole run, create, wait and downloads, when the
+// caller sets no deadline of its own: nothing may wait for ever.
+const DefaultTimeout = 10 * time.Minute
+
+// TimeoutError is a run that reached its time limit.
+type TimeoutError struct {
+	Limit time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("gave up after %v, the run's time limit", e.Limit)
+}
+
+// Timeout makes a TimeoutError a context.DeadlineExceeded for errors.Is.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// WithTimeout bounds everything done with the returned context to d (d <= 0
+// means DefaultTimeout); when the bound is reached the run ends with a
+// *TimeoutError. The window and the CLI give their setting or flag here.
+func WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeoutCause(parent, d, &TimeoutError{Limit: d})
+}
+
+// bound applies DefaultTimeout unless ctx already has a deadline.
+func bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return WithTimeout(ctx, DefaultTimeout)
+}
+
+// why is the reason a call failed: the context's cause when it ended (a
+// *TimeoutError, or context.Canceled), else err itself.
+func why(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); cause != nil {
+			return cause
+		}
+		return ctx.Err()
+	}
+	return err
+}

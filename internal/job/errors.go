@@ -1,0 +1,63 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"backdrop/api"
+)
+
+// IncompleteError is a run that stopped after its task was created: the
+// service may hold images that were paid for and did not arrive (the wait
+// gave up, was cancelled or timed out, or downloads failed). Fetch gets
+// them later with TaskID while their links live, about an hour.
+type IncompleteError struct {
+	TaskID string
+	Err    error
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("%v (task %s)", e.Err, e.TaskID)
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
+// Failure is one result that could not be kept.
+type Failure struct {
+	Variant int    // 1-based
+	URL     string // the result link; "" for inline data
+	Err     error
+}
+
+func (f Failure) Error() string {
+	if f.URL != "" {
+		return fmt.Sprintf("variant %d (%s): %v", f.Variant, f.URL, f.Err)
+	}
+	return fmt.Sprintf("variant %d: %v", f.Variant, f.Err)
+}
+
+func (f Failure) Unwrap() error { return f.Err }
+
+// LinkExpiredError is a result link the host refused (403, 404 or 410):
+// presigned links die about an hour after the task ends.
+type LinkExpiredError struct {
+	TaskID string
+	Status int
+}
+
+func (e *LinkExpiredError) Error() string {
+	return fmt.Sprintf("the result link has expired (HTTP %d; links last about an hour after task %s ends)", e.Status, e.TaskID)
+}
+
+// linkError words a download failure for a designer.
+func linkError(taskID string, err error) error {
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		switch ae.HTTPStatus {
+		case http.StatusForbidden, http.StatusNotFound, http.StatusGone:
+			return &LinkExpiredError{TaskID: taskID, Status: ae.HTTPStatus}
+		}
+	}
+	return err
+}
