@@ -70,7 +70,7 @@ func TestKeyboardFlowInARealWindow(t *testing.T) {
 	bin := buildBinary(t)
 	display := startXvfb(t)
 
-	srv := contract.New(contract.WithToken(token))
+	srv := contract.New(contract.WithToken(token), contract.WithRecords(true))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
