@@ -20,6 +20,8 @@ func main() {
 		switch os.Args[1] {
 		case "generate":
 			os.Exit(cli.Generate(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
+		case "fetch":
+			os.Exit(cli.Fetch(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
 		case "serve":
 			os.Exit(cli.Serve(ctx, os.Args[2:], os.Stdout, os.Stderr))
 		}
