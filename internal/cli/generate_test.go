@@ -233,6 +233,7 @@ func TestGenerateBrokenResults(t *testing.T) {
 			}
 		}
 		noPartials(t, out, env["XDG_CACHE_HOME"])
+		oneLinePerError(t, "backdrop generate", stderr)
 		if f.creates.Load() != 1 {
 			t.Fatalf("%d creates", f.creates.Load())
 		}
