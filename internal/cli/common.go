@@ -140,15 +140,6 @@ func (s *session) client() (*api.Client, error) {
 	return api.NewClient(api.WithBaseURL(s.endpoint), api.WithToken(s.token))
 }
 
-// endpointHost is the service's host, for messages.
-func (s *session) endpointHost() string {
-	c, err := s.client()
-	if err != nil {
-		return s.endpoint
-	}
-	return hostOf(c.BaseURL())
-}
-
 // parseInterleaved parses flags that may come before or after positional
 // arguments ("fetch ID --out DIR" as well as "fetch --out DIR ID").
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -136,7 +135,6 @@ type fakeService struct {
 	pending atomic.Bool                             // the task never ends
 	result  func(n int, w http.ResponseWriter) bool // answers /img/n, false: a plain PNG
 	create  func(w http.ResponseWriter, r *http.Request) bool
-	mu      sync.Mutex
 }
 
 func newFake(t *testing.T, links int) *fakeService {
