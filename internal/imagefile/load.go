@@ -169,7 +169,7 @@ func checkRegular(name string, info os.FileInfo) error {
 	case info.IsDir():
 		return fmt.Errorf("%s is a folder, not an image", name)
 	case !info.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (%s), not an image", name, fileKind(info.Mode()))
+		return fmt.Errorf("%s is %s, not an image file", name, fileKind(info.Mode()))
 	}
 	return nil
 }
