@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -40,14 +41,28 @@ func bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	return WithTimeout(ctx, DefaultTimeout)
 }
 
-// why is the reason a call failed: the context's cause when it ended (a
-// *TimeoutError, or context.Canceled), else err itself.
+// why is the error a call failed with, told with the run's bound when that
+// is what ended it: the client's own error stays in the chain (errors.As
+// still finds it), with the *TimeoutError before it.
 func why(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); cause != nil {
-			return cause
-		}
-		return ctx.Err()
+	if err == nil || ctx.Err() == nil {
+		return err
 	}
-	return err
+	var limit *TimeoutError
+	if !errors.As(context.Cause(ctx), &limit) || errors.As(err, new(*TimeoutError)) {
+		return err
+	}
+	if err == ctx.Err() {
+		return limit // the bare context error says nothing more
+	}
+	return &boundError{limit: limit, err: err}
 }
+
+// boundError is a failure caused by the run's time limit.
+type boundError struct {
+	limit *TimeoutError
+	err   error
+}
+
+func (e *boundError) Error() string   { return e.limit.Error() + ": " + e.err.Error() }
+func (e *boundError) Unwrap() []error { return []error{e.limit, e.err} }

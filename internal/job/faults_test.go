@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/png"
@@ -195,5 +196,25 @@ func TestFetchGetsATaskByItsID(t *testing.T) {
 	}
 	if _, err := Fetch(context.Background(), c, "no-such-task", cache, nil); !api.IsNotFound(err) {
 		t.Fatalf("unknown id: %v", err)
+	}
+}
+
+// The client's own error stays in the chain when the bound ends a run.
+func TestTheBoundKeepsTheClientsError(t *testing.T) {
+	ctx, cancel := WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	<-ctx.Done()
+	mine := fmt.Errorf("task t1 did not finish in time: %w", context.DeadlineExceeded)
+	err := why(ctx, mine)
+	if !errors.Is(err, mine) || !errors.As(err, new(*TimeoutError)) || !strings.Contains(err.Error(), "gave up after 1ms") || !strings.Contains(err.Error(), "task t1") {
+		t.Fatalf("%v", err)
+	}
+	if err := why(ctx, ctx.Err()); err.Error() != "gave up after 1ms, the run's time limit" {
+		t.Fatalf("bare: %v", err)
+	}
+	plain, stop := context.WithCancel(context.Background())
+	stop()
+	if err := why(plain, mine); err != mine {
+		t.Fatalf("a plain cancel changed the error: %v", err)
 	}
 }
