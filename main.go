@@ -16,6 +16,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first Ctrl-C cancels the run cleanly; once it has, a second one
+	// ends the process at once.
+	context.AfterFunc(ctx, stop)
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "generate":

@@ -265,7 +265,8 @@ func TestGenerateExpiredLink(t *testing.T) {
 	shot := testshot.Write(t, t.TempDir(), "cup.png", 30, 20)
 	out := t.TempDir()
 	code, _, stderr := run(t, nil, "--image", shot, "--prompt", "p", "--out", out, "--endpoint", f.url, "--token", token)
-	if code != ExitFailure || !strings.Contains(stderr, "variant 1 not saved: the result link has expired") || !strings.Contains(stderr, "task-42") || strings.Contains(stderr, "check the token") {
+	if code != ExitFailure || !strings.Contains(stderr, "variant 1 not saved: the result link has expired") || !strings.Contains(stderr, "task-42") ||
+		strings.Contains(stderr, "check the token") || strings.Contains(stderr, "backdrop fetch") {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
 	if got := files(t, out); len(got) != 1 {

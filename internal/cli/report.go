@@ -36,6 +36,20 @@ func (o *outcome) taskID() string {
 // listed on its own.
 func (o *outcome) downloadsFailed() bool { return o.res != nil && len(o.res.Failed) > 0 }
 
+// allExpired says every failure is a result link that has expired: the
+// images are gone from the service, and fetching again cannot help.
+func (o *outcome) allExpired() bool {
+	if len(o.failed) == 0 || !o.downloadsFailed() {
+		return false
+	}
+	for _, f := range o.failed {
+		if !errors.As(f.Err, new(*job.LinkExpiredError)) {
+			return false
+		}
+	}
+	return true
+}
+
 // report prints the outcome and returns the exit code: every saved file
 // (unless --json says it), each failure on a line of its own with its
 // link, and, when paid images may still be at the service, the command
@@ -60,7 +74,7 @@ func (s *session) report(o *outcome) int {
 		s.con.errorf("%s", describe(o.err))
 	}
 	hint := ""
-	if id := o.taskID(); id != "" && (incomplete || len(o.failed) > 0) {
+	if id := o.taskID(); id != "" && (incomplete || len(o.failed) > 0) && !o.allExpired() {
 		hint = s.fetchCommand(id)
 		s.con.errorf("task %s: get its images later (links last about an hour) with: %s", id, hint)
 	}
