@@ -83,8 +83,9 @@ func oneLine(s string) string {
 	return s
 }
 
-// describe words an error for someone at a terminal, on one line.
-func describe(err error) string {
+// describe words an error for someone at a terminal, on one line;
+// endpoint is the service's host, which --endpoint can change.
+func describe(err error, endpoint string) string {
 	var limit *job.TimeoutError
 	switch {
 	case errors.As(err, &limit):
@@ -93,7 +94,10 @@ func describe(err error) string {
 		return "cancelled"
 	}
 	if host, reason, ok := unreachable(err); ok {
-		return fmt.Sprintf("Cannot reach %s (%s) — check the connection or --endpoint", host, reason)
+		if host == endpoint {
+			return fmt.Sprintf("Cannot reach %s (%s) — check the connection or --endpoint", host, reason)
+		}
+		return fmt.Sprintf("Cannot reach %s (%s) — check the connection", host, reason)
 	}
 	msg := err.Error()
 	if api.IsAuth(err) {

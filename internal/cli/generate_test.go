@@ -370,3 +370,25 @@ func TestFetch(t *testing.T) {
 func shotFile(t *testing.T) string {
 	return testshot.Write(t, t.TempDir(), "s.png", 4, 4)
 }
+
+// A result host that cannot be reached is not blamed on --endpoint.
+func TestGenerateUnreachableResultHost(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneURL := gone.URL
+	gone.Close()
+	f := newFake(t, 2)
+	f.result = func(n int, w http.ResponseWriter) bool {
+		if n != 2 {
+			return false
+		}
+		w.Header().Set("Location", goneURL+"/img.png")
+		w.WriteHeader(http.StatusFound)
+		return true
+	}
+	shot := testshot.Write(t, t.TempDir(), "cup.png", 30, 20)
+	code, _, stderr := run(t, nil, "--image", shot, "--prompt", "p", "--out", t.TempDir(), "--endpoint", f.url, "--token", token)
+	want := "variant 2 not saved: Cannot reach " + strings.TrimPrefix(goneURL, "http://") + " (connection refused) — check the connection — link:"
+	if code != ExitFailure || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, want %q:\n%s", code, want, stderr)
+	}
+}

@@ -62,7 +62,7 @@ func (s *session) report(o *outcome) int {
 		}
 	}
 	for _, f := range o.failed {
-		line := fmt.Sprintf("variant %d not saved: %s", f.Variant, describe(f.Err))
+		line := fmt.Sprintf("variant %d not saved: %s", f.Variant, s.describe(f.Err))
 		if f.URL != "" {
 			line += " — link: " + f.URL
 		}
@@ -71,7 +71,7 @@ func (s *session) report(o *outcome) int {
 	incomplete := errors.As(o.err, new(*job.IncompleteError))
 	if o.err != nil && !o.downloadsFailed() {
 		// The run's own failure; failed downloads were listed above.
-		s.con.errorf("%s", describe(o.err))
+		s.con.errorf("%s", s.describe(o.err))
 	}
 	hint := ""
 	if id := o.taskID(); id != "" && (incomplete || len(o.failed) > 0) && !o.allExpired() {
@@ -94,6 +94,9 @@ func (s *session) report(o *outcome) int {
 	}
 	return code
 }
+
+// describe words err for this session's endpoint.
+func (s *session) describe(err error) string { return describe(err, hostOf(s.endpoint)) }
 
 // fetchCommand is the command line that gets a task's images later. It
 // never holds the token: fetch finds it where this run did.
@@ -147,13 +150,13 @@ func (s *session) writeJSON(o *outcome, hint string) error {
 		res.Images = append(res.Images, jsonImage{Variant: im.variant, Path: im.path, URL: im.url, Width: im.width, Height: im.height})
 	}
 	for _, f := range o.failed {
-		res.Failed = append(res.Failed, jsonFailure{Variant: f.Variant, URL: f.URL, Error: describe(f.Err)})
+		res.Failed = append(res.Failed, jsonFailure{Variant: f.Variant, URL: f.URL, Error: s.describe(f.Err)})
 	}
 	switch {
 	case len(o.failed) > 0:
 		res.Error = fmt.Sprintf("%d of %d variants not saved", len(o.failed), len(o.failed)+len(o.saved))
 	case o.err != nil:
-		res.Error = describe(o.err)
+		res.Error = s.describe(o.err)
 	}
 	data, err := json.Marshal(res)
 	if err != nil {
