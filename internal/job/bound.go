@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// DefaultTimeout bounds a whole run, create, wait and downloads, when the
-// caller sets no deadline of its own: nothing may wait for ever.
+// DefaultTimeout is the usual bound of a whole run: create, wait and
+// downloads. The CLI (--timeout) and the window (a setting) pass theirs to
+// WithTimeout.
 const DefaultTimeout = 10 * time.Minute
 
 // TimeoutError is a run that reached its time limit.
@@ -31,14 +32,6 @@ func WithTimeout(parent context.Context, d time.Duration) (context.Context, cont
 		d = DefaultTimeout
 	}
 	return context.WithTimeoutCause(parent, d, &TimeoutError{Limit: d})
-}
-
-// bound applies DefaultTimeout unless ctx already has a deadline.
-func bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok {
-		return context.WithCancel(ctx)
-	}
-	return WithTimeout(ctx, DefaultTimeout)
 }
 
 // why is the error a call failed with, told with the run's bound when that

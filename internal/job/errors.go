@@ -30,10 +30,10 @@ type Failure struct {
 	Err     error
 }
 
+// Error names the variant, not its link: a link may carry secrets (a
+// signature, or a token a hostile service put there), and the job cannot
+// redact them. Callers print URL through their own redaction.
 func (f Failure) Error() string {
-	if f.URL != "" {
-		return fmt.Sprintf("variant %d (%s): %v", f.Variant, f.URL, f.Err)
-	}
 	return fmt.Sprintf("variant %d: %v", f.Variant, f.Err)
 }
 

@@ -104,14 +104,13 @@ type Result struct {
 	Failed []Failure
 }
 
-// Run performs the job, bounded by ctx's deadline or, when it has none, by
-// DefaultTimeout. onProgress (may be nil) is called from the job's
-// goroutines. Results that arrive are returned even when another fails.
+// Run performs the job, bounded by ctx's deadline: give it one with
+// WithTimeout, so that the whole run, create, wait and downloads, has one
+// bound (without a deadline only the client's own limits hold). onProgress
+// (may be nil) is called from the job's goroutines. Results that arrive are returned even when another fails.
 // A failure after the task was created is an *IncompleteError naming it
 // (res then holds what arrived); one before it is the client's error.
 func Run(ctx context.Context, c Client, req api.CreateRequest, cacheDir string, onProgress func(Progress)) (*Result, error) {
-	ctx, cancel := bound(ctx)
-	defer cancel()
 	report := reporter(onProgress)
 	report(Progress{Stage: Sending})
 	var mu sync.Mutex
@@ -154,11 +153,9 @@ type TaskClient interface {
 
 // Fetch gets the results of a task created earlier (a run that gave up, a
 // window closed too soon): it waits for the task if it is still working,
-// then downloads, decodes and keeps every result as Run does. Bounded like
-// Run. Any failure is an *IncompleteError, so the fetch can be tried again.
+// then downloads, decodes and keeps every result as Run does. Bounded by
+// ctx's deadline, like Run. Any failure is an *IncompleteError, so the fetch can be tried again.
 func Fetch(ctx context.Context, c TaskClient, taskID string, cacheDir string, onProgress func(Progress)) (*Result, error) {
-	ctx, cancel := bound(ctx)
-	defer cancel()
 	report := reporter(onProgress)
 	report(Progress{Stage: Queued})
 	task, err := c.GetTask(ctx, taskID)
