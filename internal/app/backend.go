@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"net/url"
+
+	"backdrop/api"
+	"backdrop/internal/contract"
+	"backdrop/internal/engine"
+	"backdrop/internal/job"
+	"backdrop/internal/offline"
+	"backdrop/internal/run"
+	"backdrop/internal/settings"
+)
+
+// Config says which backend to connect to.
+type Config struct {
+	Token    string // "" means the offline engine
+	Endpoint string // the service's base URL; "" means api.DefaultBaseURL
+	// CacheDir keeps every downloaded result; "" means job.DefaultCacheDir().
+	CacheDir string
+	// Painter paints offline results; nil means OfflinePainter().
+	Painter contract.Painter
+	// ClientOptions are added to the client's (tests: a fast poll, an
+	// http.Client of their own).
+	ClientOptions []api.Option
+}
+
+// Backend is where generations go: the service, or the offline engine
+// running in this process behind the same HTTP contract, so both take
+// exactly the same client path.
+type Backend struct {
+	client   *api.Client
+	label    string
+	cacheDir string
+	local    *offline.Server // set for the offline engine
+}
+
+// Connect makes the backend for cfg: the service when a token is set,
+// else the offline engine on a loopback port. Close it when done.
+func Connect(cfg Config) (*Backend, error) {
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = job.DefaultCacheDir()
+	}
+	if cfg.Token == "" {
+		painter := cfg.Painter
+		if painter == nil {
+			painter = OfflinePainter()
+		}
+		local, err := offline.Start(painter)
+		if err != nil {
+			return nil, err
+		}
+		opts := append([]api.Option{api.WithPollInterval(offlinePoll)}, cfg.ClientOptions...)
+		c, err := NewClient(local.URL, local.Token, opts...)
+		if err != nil {
+			local.Close()
+			return nil, err
+		}
+		return &Backend{client: c, label: offline.Label, cacheDir: cfg.CacheDir, local: local}, nil
+	}
+	c, err := NewClient(cfg.Endpoint, cfg.Token, cfg.ClientOptions...)
+	if err != nil {
+		return nil, err
+	}
+	label := "Service: " + c.BaseURL()
+	if u, err := url.Parse(c.BaseURL()); err == nil {
+		label = "Service: " + u.Host
+	}
+	return &Backend{client: c, label: label, cacheDir: cfg.CacheDir}, nil
+}
+
+// NewConnector returns what the window calls with its settings (again
+// when the token or endpoint change) to get its backend.
+func NewConnector(cacheDir string, painter contract.Painter) func(settings.Settings) (*Backend, error) {
+	return func(s settings.Settings) (*Backend, error) {
+		return Connect(Config{Token: s.Token, Endpoint: s.Endpoint, CacheDir: cacheDir, Painter: painter})
+	}
+}
+
+// OfflinePainter paints results when no service is used: the offline
+// engine's cut-out and studio backdrops.
+func OfflinePainter() contract.Painter { return engine.New() }
+
+// Client is the API client, the run.Backend a queue uses.
+func (b *Backend) Client() *api.Client { return b.client }
+
+// Label names the backend in the status bar.
+func (b *Backend) Label() string { return b.label }
+
+// Offline reports whether this is the built-in engine.
+func (b *Backend) Offline() bool { return b.local != nil }
+
+// Endpoint is the base URL the client talks to.
+func (b *Backend) Endpoint() string { return b.client.BaseURL() }
+
+// CacheDir is where downloaded results are kept.
+func (b *Backend) CacheDir() string { return b.cacheDir }
+
+// Generate runs one generation to downloaded images (the window's single
+// run, until it moves to a run.Queue).
+func (b *Backend) Generate(ctx context.Context, req api.CreateRequest, onProgress func(job.Progress)) (*job.Result, error) {
+	return job.Run(ctx, b.client, req, b.cacheDir, onProgress)
+}
+
+// NewQueue makes a queue on this backend; cfg's Backend and CacheDir
+// default to the backend's.
+func (b *Backend) NewQueue(cfg run.Config) (*run.Queue, error) {
+	if cfg.Backend == nil {
+		cfg.Backend = b.client
+	}
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = b.cacheDir
+	}
+	return run.New(cfg)
+}
+
+// Close stops the offline engine, if it runs. Close the queues on the
+// backend first.
+func (b *Backend) Close() {
+	if b.local != nil {
+		b.local.Close()
+	}
+}

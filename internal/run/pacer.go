@@ -1,0 +1,226 @@
+package run
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// paceMargin keeps creates a little below the service's limit, so that
+// timing jitter on the way does not push two of them into one window.
+const paceMargin = 0.95
+
+// minRateLimitPause is how long every create waits after a 429 that gave
+// no Retry-After.
+const minRateLimitPause = time.Second
+
+// pacer hands out permits to send a create: in item order, never faster
+// than its rate, none while paused or while the service asked to wait.
+// A 429 halves the rate; each create that passes brings it back a step.
+type pacer struct {
+	mu        sync.Mutex
+	limiter   *rate.Limiter
+	target    rate.Limit // the pace asked for (below the service's limit)
+	paused    bool
+	notBefore time.Time // no permit before this (Retry-After)
+	waiters   waiterHeap
+	wake      chan struct{}
+}
+
+type waiter struct {
+	seq     int
+	ch      chan struct{}
+	ready   bool // asking now; a ticket not ready holds its place in line
+	granted bool
+	gone    bool
+	index   int
+}
+
+func newPacer(perSecond float64, paused bool) *pacer {
+	target := rate.Limit(perSecond * paceMargin)
+	return &pacer{
+		limiter: rate.NewLimiter(target, 1),
+		target:  target,
+		paused:  paused,
+		wake:    make(chan struct{}, 1),
+	}
+}
+
+func (p *pacer) poke() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// ticket takes a place in line for the item numbered seq before it is
+// ready to send, so that items are sent in queue order even when a later
+// one is ready first. Give it to acquire, or to withdraw.
+func (p *pacer) ticket(seq int) *waiter {
+	w := &waiter{seq: seq, ch: make(chan struct{})}
+	p.mu.Lock()
+	heap.Push(&p.waiters, w)
+	p.mu.Unlock()
+	return w
+}
+
+// acquire waits for the permit of ticket w (nil: a new place, by seq).
+func (p *pacer) acquire(ctx context.Context, w *waiter, seq int) error {
+	p.mu.Lock()
+	if w == nil || w.gone || w.granted {
+		w = &waiter{seq: seq, ch: make(chan struct{})}
+		heap.Push(&p.waiters, w)
+	}
+	w.ready = true
+	p.mu.Unlock()
+	p.poke()
+	select {
+	case <-w.ch:
+		return nil
+	case <-ctx.Done():
+		p.withdraw(w)
+		return ctx.Err()
+	}
+}
+
+// withdraw gives up a ticket that was not granted.
+func (p *pacer) withdraw(w *waiter) {
+	if w == nil {
+		return
+	}
+	p.mu.Lock()
+	if !w.granted && !w.gone {
+		w.gone = true
+		heap.Remove(&p.waiters, w.index)
+	}
+	p.mu.Unlock()
+	p.poke()
+}
+
+// setPaused stops or restarts the permits.
+func (p *pacer) setPaused(paused bool) {
+	p.mu.Lock()
+	p.paused = paused
+	p.mu.Unlock()
+	p.poke()
+}
+
+// setRate sets the service's limit in creates per second.
+func (p *pacer) setRate(perSecond float64) {
+	p.mu.Lock()
+	p.target = rate.Limit(perSecond * paceMargin)
+	p.limiter.SetLimit(p.target)
+	p.mu.Unlock()
+	p.poke()
+}
+
+// rateLimited slows every create down after a 429: none for wait (the
+// Retry-After), then at half the rate.
+func (p *pacer) rateLimited(wait time.Duration) {
+	wait = max(wait, minRateLimitPause)
+	p.mu.Lock()
+	if until := time.Now().Add(wait); until.After(p.notBefore) {
+		p.notBefore = until
+	}
+	p.limiter.SetLimit(max(p.limiter.Limit()/2, p.target/16))
+	p.mu.Unlock()
+	p.poke()
+}
+
+// passed is told of a create the service accepted: the rate climbs back
+// towards its target by an eighth of it.
+func (p *pacer) passed() {
+	p.mu.Lock()
+	if l := p.limiter.Limit(); l < p.target {
+		p.limiter.SetLimit(min(p.target, l+p.target/8))
+	}
+	p.mu.Unlock()
+}
+
+// currentRate is the pace now, in creates per second.
+func (p *pacer) currentRate() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return float64(p.limiter.Limit())
+}
+
+// run hands out permits until ctx ends.
+func (p *pacer) run(ctx context.Context) {
+	for {
+		p.mu.Lock()
+		ready := !p.paused && p.waiters.Len() > 0 && p.waiters[0].ready
+		hold := time.Until(p.notBefore)
+		p.mu.Unlock()
+		switch {
+		case !ready:
+			hold = -1
+		case hold <= 0:
+			r := p.limiter.Reserve()
+			hold = r.Delay()
+			if hold <= 0 {
+				if !p.grant() {
+					r.Cancel()
+				}
+				continue
+			}
+			r.Cancel() // wait without holding the token, then ask again
+		}
+		if !p.sleep(ctx, hold) {
+			return
+		}
+	}
+}
+
+// grant gives the permit to the first waiter, if things still allow it.
+func (p *pacer) grant() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.paused || p.waiters.Len() == 0 || !p.waiters[0].ready || time.Now().Before(p.notBefore) {
+		return false
+	}
+	w := heap.Pop(&p.waiters).(*waiter)
+	w.granted = true
+	close(w.ch)
+	return true
+}
+
+// sleep waits d (forever when d < 0) or until poked; false when ctx ended.
+func (p *pacer) sleep(ctx context.Context, d time.Duration) bool {
+	var timer <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-p.wake:
+	case <-timer:
+	}
+	return true
+}
+
+// waiterHeap orders waiters by item number.
+type waiterHeap []*waiter
+
+func (h waiterHeap) Len() int           { return len(h) }
+func (h waiterHeap) Less(i, j int) bool { return h[i].seq < h[j].seq }
+func (h waiterHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *waiterHeap) Push(x any) {
+	w := x.(*waiter)
+	w.index = len(*h)
+	*h = append(*h, w)
+}
+func (h *waiterHeap) Pop() any {
+	old := *h
+	w := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return w
+}

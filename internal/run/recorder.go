@@ -1,0 +1,45 @@
+package run
+
+import "time"
+
+// Recorder is told of every step of every item, synchronously, before the
+// step's side effect where there is one: the library implements it, so
+// that a crash at any moment leaves enough to resume without paying twice.
+// A nil Recorder records nothing. It is called from the queue's
+// goroutines, possibly at once for different items or variants, so it
+// must be safe for concurrent use.
+//
+// An error from Added or Sending stops the item before anything is sent
+// (it fails, saying why); errors from the later calls cannot undo what the
+// service did and become the item's Warning.
+type Recorder interface {
+	// Added: the item entered the queue with its durable id (also for an
+	// item resumed with Spec.ID or Spec.TaskID set).
+	Added(r AddedRecord) error
+	// Sending: the create is about to be sent (each time it is, after a 429).
+	Sending(id string, r SendingRecord) error
+	// Created: the service answered the create with this task id; called
+	// before any waiting or downloading.
+	Created(id, taskID string) error
+	// Progress: the item moved to another state (not every percent).
+	Progress(id string, state State) error
+	// VariantSaved: a variant is on disk (cache, and output folder if any).
+	VariantSaved(id string, v Variant) error
+	// Ended: the item finished; errText is "" for Done.
+	Ended(id string, state State, errText string) error
+}
+
+// AddedRecord is an item as it enters the queue.
+type AddedRecord struct {
+	ID   string
+	Spec Spec
+	At   time.Time
+}
+
+// SendingRecord says what is about to be sent.
+type SendingRecord struct {
+	Key          string // the skip-done key of this work
+	SourceSHA256 string // hex digest of the shot file; "" for a URL
+	Attempt      int    // 1 for the first create of this item, more after a 429 or a retry
+	At           time.Time
+}

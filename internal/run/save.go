@@ -1,0 +1,208 @@
+package run
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"path/filepath"
+
+	"backdrop/api"
+	"backdrop/internal/imagefile"
+	"backdrop/internal/output"
+)
+
+// downloadTries is how many times one result is downloaded before giving
+// up (a reset mid-body starts the file again).
+const downloadTries = 3
+
+// saveVariant downloads result n, keeps it in the cache folder, checks
+// that it decodes whole (within the pixel limit), then saves it into the
+// output folder under the item's name template, without overwriting.
+func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Variant, error) {
+	v := Variant{N: n}
+	if api.IsURL(ref) {
+		v.URL = ref
+	}
+	// Decoding takes memory in proportion to the pixels: a few at a time,
+	// held from the decode to the end of the save.
+	var img image.Image
+	held := false
+	defer func() {
+		if held {
+			<-q.decode
+		}
+	}()
+	data, cached, err := q.fetch(a, taskID, n, ref, func(data []byte) error {
+		select {
+		case q.decode <- struct{}{}:
+		case <-a.runCtx.Done():
+			return a.runCtx.Err()
+		}
+		decoded, err := imagefile.DecodeImage(data)
+		if err != nil {
+			<-q.decode
+			return fmt.Errorf("the service sent an unusable image: %v", err)
+		}
+		img, held = decoded, true
+		return nil
+	})
+	if err != nil {
+		return v, err
+	}
+	v.CachedPath = cached
+	b := img.Bounds()
+	v.Width, v.Height = b.Dx(), b.Dy()
+	v.Format, v.Bytes = api.SniffImage(data), int64(len(data))
+	dir := a.spec.Options.OutDir
+	if dir == "" {
+		return v, nil
+	}
+	file, format, err := encode(img, data, a.spec.Options)
+	if err != nil {
+		return v, fmt.Errorf("cannot encode the image: %v", err)
+	}
+	q.mu.Lock()
+	started := a.it.started
+	q.mu.Unlock()
+	stem := taskID
+	if src := a.spec.Source(); src != "" {
+		stem = output.Stem(src)
+	}
+	name := output.ExpandTemplate(a.spec.Options.Template, output.NameFields{
+		Name: stem, N: n, Prompt: a.spec.Prompt, Time: started, Task: taskID,
+	}) + output.ExtFor(format)
+	path, err := output.WriteFile(dir, name, bytes.NewReader(file))
+	if err != nil {
+		return v, fmt.Errorf("cannot save into %s: %v", dir, unwrapPath(err))
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	v.SavedPath, v.Format, v.Bytes = path, format, int64(len(file))
+	return v, nil
+}
+
+// fetch downloads one result into the cache folder and returns its bytes
+// and cached path. A download that breaks, or gives something that check
+// (the decode) refuses, is tried again from the start, a few times; the
+// cache copy is kept only once check passes. When the cache folder cannot
+// be written the image is still used, from memory.
+func (q *Queue) fetch(a *attempt, taskID string, n int, ref string, check func([]byte) error) ([]byte, string, error) {
+	var last error
+	for try := 0; try < downloadTries; try++ {
+		if try > 0 && !sleepCtx(a.runCtx, backoff(try-1)) {
+			return nil, "", a.runCtx.Err()
+		}
+		data, tmp, err := q.download1(a, ref)
+		if err == nil {
+			format := api.SniffImage(data)
+			switch {
+			case format == "":
+				err = errors.New("the service sent something that is not an image")
+			default:
+				err = check(data)
+			}
+			if err == nil {
+				cached := ""
+				if tmp != nil {
+					name := fmt.Sprintf("%s-%d%s", cacheStem(taskID), n, output.ExtFor(format))
+					if p, kerr := tmp.Keep(name); kerr == nil {
+						cached = p
+					} else {
+						q.warn(a.it.id, fmt.Sprintf("variant %d was not kept in the cache: %v", n, kerr))
+					}
+				}
+				return data, cached, nil
+			}
+		}
+		if tmp != nil {
+			tmp.Discard()
+		}
+		last = err
+		if a.runCtx.Err() != nil {
+			return nil, "", a.runCtx.Err()
+		}
+		if !api.IsURL(ref) || !retryableDownload(err) {
+			return nil, "", err
+		}
+	}
+	return nil, "", last
+}
+
+// download1 downloads once, into a temporary file of the cache folder
+// (or memory when that cannot be made), and returns the bytes.
+func (q *Queue) download1(a *attempt, ref string) ([]byte, *output.Temp, error) {
+	tmp, err := output.CreateTemp(q.cfg.CacheDir)
+	if err != nil {
+		var buf bytes.Buffer
+		if _, err := q.cfg.Backend.Download(a.runCtx, ref, &buf); err != nil {
+			return nil, nil, err
+		}
+		return buf.Bytes(), nil, nil
+	}
+	if _, err := q.cfg.Backend.Download(a.runCtx, ref, tmp); err != nil {
+		return nil, tmp, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return nil, tmp, err
+	}
+	data, err := io.ReadAll(tmp)
+	return data, tmp, err
+}
+
+// retryableDownload: not a refusal that will not change (an expired link,
+// a result over the size cap).
+func retryableDownload(err error) bool {
+	if errors.Is(err, api.ErrTooLarge) {
+		return false
+	}
+	var e *api.Error
+	if errors.As(err, &e) {
+		code := errorCode(e)
+		return code == 408 || code == 429 || code >= 500
+	}
+	return true
+}
+
+// cacheStem is a task id made safe as a file name.
+func cacheStem(taskID string) string {
+	if taskID == "" {
+		return "task"
+	}
+	return output.SanitizeName(taskID)
+}
+
+// encode returns the file to save and its content type: the service's
+// own bytes when they are already in the format asked for (and no JPEG
+// quality was set), else PNG, or JPEG flattened on white at the quality.
+func encode(img image.Image, data []byte, o Options) ([]byte, string, error) {
+	src := api.SniffImage(data)
+	var buf bytes.Buffer
+	switch o.format() {
+	case JPEG:
+		if src == "image/jpeg" && o.Quality == 0 {
+			return data, src, nil
+		}
+		quality := o.Quality
+		if quality == 0 {
+			quality = DefaultQuality
+		}
+		flat := image.NewRGBA(img.Bounds())
+		draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+		draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Over)
+		err := jpeg.Encode(&buf, flat, &jpeg.Options{Quality: quality})
+		return buf.Bytes(), "image/jpeg", err
+	default:
+		if src == "image/png" {
+			return data, src, nil
+		}
+		err := png.Encode(&buf, img)
+		return buf.Bytes(), "image/png", err
+	}
+}

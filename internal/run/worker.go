@@ -1,0 +1,464 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"backdrop/api"
+)
+
+// errBound is the cause of a run that outlived Config.RunTimeout.
+var errBound = errors.New("the run's time bound passed")
+
+// attempt is one go of a worker at its item.
+type attempt struct {
+	ctx    context.Context // the item's: cancelled by Cancel or Close
+	runCtx context.Context // ctx bounded by RunTimeout from the first send
+	stop   context.CancelFunc
+	ticket *waiter // the item's place in the pacer's line
+	it     *item
+	spec   Spec
+	prep   *prepared
+}
+
+// bound starts the run's time bound, once.
+func (a *attempt) bound(d time.Duration) {
+	if a.runCtx == nil {
+		a.runCtx, a.stop = context.WithTimeoutCause(a.ctx, d, errBound)
+	}
+}
+
+// work takes an item from Waiting to its end.
+func (q *Queue) work(ctx context.Context, it *item, ticket *waiter) {
+	defer q.release(it)
+	q.mu.Lock()
+	a := &attempt{ctx: ctx, it: it, spec: it.spec, ticket: ticket}
+	it.started = time.Now()
+	resume, taskID := it.resume, it.taskID
+	q.mu.Unlock()
+
+	state, err := q.attempt(a, resume, taskID)
+	if state != Done && state != Skipped {
+		state, err = q.outcome(a, err)
+	}
+	if a.stop != nil {
+		a.stop()
+	}
+	q.finish(it, state, err)
+}
+
+func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
+	prep, err := prepare(a.spec)
+	if err != nil {
+		if resume {
+			// A task that exists is fetched whatever became of the shot;
+			// only the output folder must be writable.
+			if dir := a.spec.Options.OutDir; dir != "" {
+				if err := checkWritable(dir); err != nil {
+					return Failed, err
+				}
+			}
+			prep = &prepared{}
+		} else {
+			return Failed, fmt.Errorf("%w: %v", errNotSent, err)
+		}
+	}
+	if resume && prep.key == "" && a.spec.Source() != "" {
+		prep.key = resumeKey(a.spec)
+	}
+	a.prep = prep
+	if !resume && !a.spec.Force && a.spec.Options.OutDir != "" {
+		if files := q.alreadyDone(a.spec.Options.OutDir, prep.key); files != nil {
+			q.skipped(a.it, files)
+			return Skipped, nil
+		}
+	}
+	var task *api.Task
+	if resume {
+		a.bound(q.cfg.RunTimeout)
+		task = &api.Task{ID: taskID, State: api.StateQueued}
+		q.setState(a.it, Queued, 0)
+	} else {
+		task, err = q.create(a)
+		if err != nil {
+			return Failed, err
+		}
+	}
+	if task.State != api.StateDone {
+		if task, err = q.wait(a, task.ID); err != nil {
+			return Failed, err
+		}
+	}
+	return q.download(a, task)
+}
+
+// resumeKey is the skip-done key of a resumed item when its shot is still
+// there; "" when it is not.
+func resumeKey(s Spec) string {
+	if s.ImageFile == "" {
+		return Key(s, "")
+	}
+	sha, err := checkShot(s.ImageFile)
+	if err != nil {
+		return ""
+	}
+	return Key(s, sha)
+}
+
+// alreadyDone returns the files of an earlier run with this key when they
+// all still exist.
+func (q *Queue) alreadyDone(outDir, key string) []string {
+	if key == "" {
+		return nil
+	}
+	files, err := q.cfg.Done.Lookup(outDir, key)
+	if err != nil || len(files) == 0 {
+		return nil
+	}
+	for _, f := range files {
+		if info, err := os.Stat(f); err != nil || !info.Mode().IsRegular() {
+			return nil
+		}
+	}
+	return files
+}
+
+// create sends the create once the pacer allows, again after each 429,
+// and never after anything else: a create that may have reached the
+// service is never sent twice.
+func (q *Queue) create(a *attempt) (*api.Task, error) {
+	req := a.spec.Request()
+	for {
+		permitCtx := a.ctx
+		if a.runCtx != nil {
+			permitCtx = a.runCtx
+		}
+		err := q.pacer.acquire(permitCtx, a.ticket, a.it.seq)
+		a.ticket = nil // used: a send after a 429 takes a new place
+		if err != nil {
+			return nil, err
+		}
+		a.bound(q.cfg.RunTimeout)
+		q.mu.Lock()
+		a.it.attempts++
+		n := a.it.attempts
+		q.mu.Unlock()
+		rec := SendingRecord{Key: a.prep.key, SourceSHA256: a.prep.sha, Attempt: n, At: time.Now()}
+		if err := q.record(func(r Recorder) error { return r.Sending(a.it.id, rec) }); err != nil {
+			return nil, fmt.Errorf("%w: could not record it before sending: %v", errNotSent, err)
+		}
+		q.setState(a.it, Sending, 0)
+		task, err := q.cfg.Backend.CreateTask(a.runCtx, req)
+		if err != nil && api.IsRateLimited(err) && a.runCtx.Err() == nil {
+			q.pacer.rateLimited(retryAfterOf(err))
+			q.mu.Lock()
+			a.it.limited++
+			q.mu.Unlock()
+			q.setState(a.it, Waiting, 0)
+			continue
+		}
+		if task == nil || task.ID == "" && !task.State.Finished() {
+			if err == nil {
+				err = errors.New("the service answered the create without a task")
+			}
+			if !refusedBeforeCreating(err) {
+				q.mu.Lock()
+				a.it.billed = true
+				q.mu.Unlock()
+			}
+			return nil, err
+		}
+		q.pacer.passed()
+		q.created(a.it, task)
+		if err != nil {
+			return nil, err // the task failed at once (a *api.TaskError)
+		}
+		return task, nil
+	}
+}
+
+// created records the task id, before anything else happens to the task.
+func (q *Queue) created(it *item, task *api.Task) {
+	q.mu.Lock()
+	it.taskID, it.resume = task.ID, !task.State.Failed()
+	q.changedLocked(it)
+	q.mu.Unlock()
+	if err := q.record(func(r Recorder) error { return r.Created(it.id, task.ID) }); err != nil {
+		q.warn(it.id, "could not record the task id "+task.ID+": "+err.Error())
+	}
+	q.progress(it, task)
+}
+
+// refusedBeforeCreating reports errors that surely created no task: the
+// request was refused before sending, or the service answered it with a
+// client error.
+func refusedBeforeCreating(err error) bool {
+	if errors.Is(err, errNotSent) || api.IsValidation(err) {
+		return true
+	}
+	var e *api.Error
+	if errors.As(err, &e) {
+		code := errorCode(e)
+		return code >= 400 && code < 500 && code != http.StatusRequestTimeout
+	}
+	return false
+}
+
+func errorCode(e *api.Error) int {
+	if e.Status != 0 && e.Status != http.StatusOK {
+		return e.Status
+	}
+	return e.HTTPStatus
+}
+
+// retryAfterOf reads the Retry-After of a 429 (seconds or an HTTP date).
+func retryAfterOf(err error) time.Duration {
+	var e *api.Error
+	if !errors.As(err, &e) || e.RetryAfter == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(e.RetryAfter); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(e.RetryAfter); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
+
+// wait follows the task to its end. Outages, 429s and server faults
+// while polling do not abandon a paid task: the wait starts again (with
+// backoff) until the run's time bound.
+func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
+	for try := 0; ; try++ {
+		task, err := q.cfg.Backend.WaitTask(a.runCtx, id, func(t *api.Task) { q.progress(a.it, t) })
+		if err == nil {
+			return task, nil
+		}
+		if a.runCtx.Err() != nil {
+			return nil, a.runCtx.Err()
+		}
+		if (task != nil && task.State.Finished()) || !transient(err) {
+			var te *api.TaskError
+			if errors.As(err, &te) || api.IsNotFound(err) {
+				q.mu.Lock()
+				a.it.resume = false // nothing left to fetch: a retry creates anew
+				q.mu.Unlock()
+			}
+			return nil, err
+		}
+		if !sleepCtx(a.runCtx, backoff(try)) {
+			return nil, a.runCtx.Err()
+		}
+	}
+}
+
+// transient reports errors worth asking again about.
+func transient(err error) bool {
+	var te *api.TaskError
+	var ve *api.ValidationError
+	var e *api.Error
+	switch {
+	case errors.As(err, &te), errors.As(err, &ve), errors.Is(err, api.ErrTooLarge):
+		return false
+	case errors.As(err, &e):
+		code := errorCode(e)
+		return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	}
+	return true // the network
+}
+
+// waitBackoff is the first pause before asking about a task again after
+// a poll failed, or downloading a result again.
+var waitBackoff = time.Second
+
+// backoff is 1 s, 2 s, 4 s… up to 30 s.
+func backoff(try int) time.Duration {
+	return min(waitBackoff<<min(try, 5), 30*waitBackoff)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// progress shows a task's answer on the item.
+func (q *Queue) progress(it *item, t *api.Task) {
+	switch {
+	case t.State == api.StateDone || t.State.Failed():
+	case t.State == api.StateProcessing || t.Progress > 0:
+		q.setState(it, Processing, t.Progress)
+	default:
+		q.setState(it, Queued, 0)
+	}
+}
+
+// setState moves a running item; the Recorder hears of changes of state
+// (not of percent).
+func (q *Queue) setState(it *item, s State, percent int) {
+	q.mu.Lock()
+	if it.state == s && it.percent == percent {
+		q.mu.Unlock()
+		return
+	}
+	moved := it.state != s
+	it.state, it.percent = s, min(max(percent, 0), 100)
+	q.changedLocked(it)
+	q.mu.Unlock()
+	if moved {
+		if err := q.record(func(r Recorder) error { return r.Progress(it.id, s) }); err != nil {
+			q.warn(it.id, "could not record the progress: "+err.Error())
+		}
+	}
+}
+
+// download saves every result the task has (at most the variants asked
+// for), all at once: result links expire.
+func (q *Queue) download(a *attempt, task *api.Task) (State, error) {
+	refs := task.Images
+	n := a.spec.variants()
+	if a.spec.Variants == 0 && a.spec.TaskID != "" {
+		n = api.MaxBatchSize // fetching a task: whatever it made
+	}
+	if len(refs) > n {
+		refs = refs[:n]
+	}
+	if len(refs) == 0 {
+		return Failed, fmt.Errorf("task %s finished but the service returned no image", task.ID)
+	}
+	q.mu.Lock()
+	it := a.it
+	have := map[int]bool{}
+	for _, v := range it.variants {
+		have[v.N] = true
+	}
+	it.state, it.total, it.received = Downloading, len(refs), len(have)
+	q.changedLocked(it)
+	q.mu.Unlock()
+	if err := q.record(func(r Recorder) error { return r.Progress(it.id, Downloading) }); err != nil {
+		q.warn(it.id, "could not record the progress: "+err.Error())
+	}
+
+	var wg sync.WaitGroup
+	errs := make([]error, len(refs))
+	for i, ref := range refs {
+		if have[i+1] {
+			continue
+		}
+		wg.Go(func() {
+			v, err := q.saveVariant(a, task.ID, i+1, ref)
+			if err != nil {
+				errs[i] = fmt.Errorf("variant %d: %w", i+1, err)
+				return
+			}
+			q.addVariant(it, v)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Failed, err
+	}
+	q.markDone(a)
+	return Done, nil
+}
+
+// addVariant keeps a saved variant, in variant order, and records it.
+func (q *Queue) addVariant(it *item, v Variant) {
+	q.mu.Lock()
+	it.variants = append(it.variants, v)
+	slices.SortFunc(it.variants, func(a, b Variant) int { return a.N - b.N })
+	it.received = len(it.variants)
+	q.changedLocked(it)
+	q.mu.Unlock()
+	if err := q.record(func(r Recorder) error { return r.VariantSaved(it.id, v) }); err != nil {
+		q.warn(it.id, fmt.Sprintf("could not record variant %d: %v", v.N, err))
+	}
+}
+
+// markDone remembers finished work in the output folder's index.
+func (q *Queue) markDone(a *attempt) {
+	dir := a.spec.Options.OutDir
+	if dir == "" || a.prep == nil || a.prep.key == "" {
+		return
+	}
+	q.mu.Lock()
+	var files []string
+	for _, v := range a.it.variants {
+		files = append(files, v.SavedPath)
+	}
+	taskID := a.it.taskID
+	q.mu.Unlock()
+	if err := q.cfg.Done.MarkDone(dir, a.prep.key, files, taskID); err != nil {
+		q.warn(a.it.id, "could not note it as done: "+err.Error())
+	}
+}
+
+// skipped ends an item whose work was done before, listing its files.
+func (q *Queue) skipped(it *item, files []string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	it.variants = nil
+	for i, f := range files {
+		v := Variant{N: i + 1, SavedPath: f}
+		if info, err := os.Stat(f); err == nil {
+			v.Bytes = info.Size()
+		}
+		it.variants = append(it.variants, v)
+	}
+	it.received, it.total = len(files), len(files)
+	q.changedLocked(it)
+}
+
+// outcome words how an attempt that did not finish ended.
+func (q *Queue) outcome(a *attempt, err error) (State, error) {
+	q.mu.Lock()
+	taskID, stopped := a.it.taskID, a.it.stopped
+	q.mu.Unlock()
+	later := ""
+	if taskID != "" {
+		later = fmt.Sprintf(" (task %s: its results can be fetched for about an hour)", taskID)
+	}
+	switch {
+	case a.ctx.Err() != nil || stopped:
+		return Cancelled, fmt.Errorf("%w%s", errCancelled, later)
+	case a.runCtx != nil && context.Cause(a.runCtx) == errBound:
+		return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
+	}
+	if taskID != "" && transient(err) {
+		return Failed, fmt.Errorf("%w%s", err, later)
+	}
+	return Failed, err
+}
+
+// finish ends the item and records how.
+func (q *Queue) finish(it *item, s State, err error) {
+	q.mu.Lock()
+	q.endLocked(it, s, err)
+	if s == Failed && it.billed {
+		it.err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
+	}
+	text := it.snapshotErr()
+	closing := q.closed && s == Cancelled && !it.stopped
+	if closing {
+		it.err = errors.New("stopped: the queue was closed")
+	}
+	q.mu.Unlock()
+	if !closing {
+		q.recordEnded(it.id, s, text)
+	}
+}
