@@ -94,16 +94,21 @@ func describe(err error, endpoint string) string {
 		return "cancelled"
 	}
 	if host, reason, ok := unreachable(err); ok {
-		if host == endpoint {
-			return fmt.Sprintf("Cannot reach %s (%s) — check the connection or --endpoint", host, reason)
-		}
-		return fmt.Sprintf("Cannot reach %s (%s) — check the connection", host, reason)
+		return cannotReach(host, reason, endpoint)
 	}
 	msg := err.Error()
-	if api.IsAuth(err) {
+	if api.IsAuth(err) && !errors.As(err, new(*job.LinkExpiredError)) {
 		msg += " — check the token given with --token-file, --token or BACKDROP_TOKEN"
 	}
 	return oneLine(msg)
+}
+
+// cannotReach says a host could not be reached, and what to check.
+func cannotReach(host, reason, endpoint string) string {
+	if host == endpoint {
+		return fmt.Sprintf("Cannot reach %s (%s) — check the connection or --endpoint", host, reason)
+	}
+	return fmt.Sprintf("Cannot reach %s (%s) — check the connection", host, reason)
 }
 
 // unreachable reports a connection that could not be made at all (refused,

@@ -44,11 +44,24 @@ func (f Failure) Unwrap() error { return f.Err }
 type LinkExpiredError struct {
 	TaskID string
 	Status int
+	Host   string // the result host, when known
+	Detail string // the host's own words, one line, when it gave some
+	Err    error  // the client's error
 }
 
 func (e *LinkExpiredError) Error() string {
-	return fmt.Sprintf("the result link has expired (HTTP %d; links last about an hour after task %s ends)", e.Status, e.TaskID)
+	from := ""
+	if e.Host != "" {
+		from = " from " + e.Host
+	}
+	s := fmt.Sprintf("the result link has expired (HTTP %d%s; links last about an hour after task %s ends)", e.Status, from, e.TaskID)
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
 }
+
+func (e *LinkExpiredError) Unwrap() error { return e.Err }
 
 // linkError words a download failure for a designer.
 func linkError(taskID string, err error) error {
@@ -56,7 +69,7 @@ func linkError(taskID string, err error) error {
 	if errors.As(err, &ae) {
 		switch ae.HTTPStatus {
 		case http.StatusForbidden, http.StatusNotFound, http.StatusGone:
-			return &LinkExpiredError{TaskID: taskID, Status: ae.HTTPStatus}
+			return &LinkExpiredError{TaskID: taskID, Status: ae.HTTPStatus, Err: err}
 		}
 	}
 	return err
