@@ -5,22 +5,30 @@
 BINARY := backdrop
 export LANG ?= en_US.UTF-8
 
+# The version shown in About: FyneApp.toml's, with the git commit.
+APP_VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+GIT_VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+LDFLAGS := -X backdrop/ui.Version=$(APP_VERSION)+$(GIT_VERSION)
+# The fyne CLI that packages the app, pinned.
+FYNE := go run fyne.io/tools/cmd/fyne@v1.7.4
 # staticcheck, pinned; `go run` fetches it through the module proxy once and
 # keeps it in the build cache, without a line in go.mod.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 30s
 
-.PHONY: run build test lint fuzz deps fmt-check vet screenshots clean
+.PHONY: run build test lint fuzz deps fmt-check vet screenshots clean install uninstall package
 
 run: deps
-	go run .
+	go run -ldflags "$(LDFLAGS)" .
 
 build: deps
-	go build -o $(BINARY) .
+	go build -ldflags "$(LDFLAGS)" -o $(BINARY) .
 
+# The real-window tests fail, not skip, when Xvfb, xdotool or xclip are
+# missing: deps has installed them.
 test: deps fmt-check vet
-	go test -race ./...
+	BACKDROP_WINDOW_TESTS=required go test -race ./...
 
 lint: deps
 	go run $(STATICCHECK) ./...
@@ -46,7 +54,28 @@ vet:
 	go vet ./...
 
 clean:
-	rm -f $(BINARY)
+	rm -rf $(BINARY) Backdrop.tar.xz dist
+
+# package makes dist/Backdrop-linux.tar.xz: the binary, its .desktop file
+# and icon under usr/local, with a Makefile whose `user-install` target
+# puts them in ~/.local (and `install` in /usr/local, as root).
+package: build
+	rm -rf dist && mkdir -p dist
+	$(FYNE) package --os linux --exe $(BINARY) --release
+	mv Backdrop.tar.xz dist/Backdrop-linux.tar.xz
+	@echo "made dist/Backdrop-linux.tar.xz"
+
+# install puts Backdrop in your applications menu: ~/.local/bin/backdrop,
+# ~/.local/share/applications/app.backdrop.desktop.desktop and its icon.
+install: package
+	rm -rf dist/unpacked && mkdir -p dist/unpacked
+	tar -xJf dist/Backdrop-linux.tar.xz -C dist/unpacked
+	$(MAKE) -C dist/unpacked/backdrop user-install
+	@echo "installed: open Backdrop from your applications menu, or run ~/.local/bin/backdrop"
+
+uninstall:
+	rm -f $(DESTDIR)$(HOME)/.local/share/applications/app.backdrop.desktop.desktop \
+		$(DESTDIR)$(HOME)/.local/bin/backdrop $(DESTDIR)$(HOME)/.local/share/icons/app.backdrop.desktop.png
 
 # Renders the main states of the window into docs/ (the README shows them).
 screenshots: deps

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(libgl1-mesa-dev xorg-dev libgtk-3-dev libwayland-dev libxkbcommon-dev
-	pkg-config xvfb xdotool)
+	pkg-config xvfb xdotool xclip xz-utils)
 
 if ! command -v go >/dev/null 2>&1; then
 	echo "Go is not installed: get Go 1.26 or newer from your package manager or go.dev/dl" >&2

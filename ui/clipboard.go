@@ -2,4 +2,4 @@ package ui
 
 import "backdrop/ui/sysclip"
 
-func newClipboard() ImageClipboard { return sysclip.Clipboard{} }
+func newClipboard() Clipboard { return sysclip.Clipboard{} }

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,21 +17,31 @@ import (
 	"backdrop/internal/contract"
 	"backdrop/internal/settings"
 	"backdrop/internal/testshot"
+	"backdrop/ui/sysclip"
 )
 
 const testToken = "sk-ui-test"
 
-// fakeDialogs answers file dialogs with fixed paths.
-type fakeDialogs struct{ open, save, folder string }
+// fakeDialogs answers file dialogs with fixed paths and remembers where
+// the save dialog opened.
+type fakeDialogs struct{ open, save, folder, saveDir string }
 
-func (d *fakeDialogs) OpenImage(on func(string))              { on(d.open) }
-func (d *fakeDialogs) SaveImage(_ string, on func(string))    { on(d.save) }
+func (d *fakeDialogs) OpenImage(on func(string)) { on(d.open) }
+func (d *fakeDialogs) SaveImage(dir, _ string, on func(string)) {
+	d.saveDir = dir
+	on(d.save)
+}
 func (d *fakeDialogs) ChooseFolder(_ string, on func(string)) { on(d.folder) }
 
-// fakeClipboard holds one image.
-type fakeClipboard struct{ data []byte }
+// fakeClipboard holds an image or copied files.
+type fakeClipboard struct {
+	data  []byte
+	files []string
+}
 
-func (c *fakeClipboard) ReadImage() []byte         { return c.data }
+func (c *fakeClipboard) Read() (sysclip.Content, error) {
+	return sysclip.Content{Image: c.data, Files: c.files}, nil
+}
 func (c *fakeClipboard) WriteImage(p []byte) error { c.data = p; return nil }
 
 type fakeOpener struct{ opened []string }
@@ -39,7 +50,7 @@ func (o *fakeOpener) OpenFile(p string) error { o.opened = append(o.opened, p); 
 
 // harness is a window wired to a contract server on loopback.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	app     fyne.App
 	w       *Window
 	srv     *contract.Server
@@ -51,9 +62,11 @@ type harness struct {
 	clip    *fakeClipboard
 	opener  *fakeOpener
 	http    *http.Client
+	cache   string
+	checked bool // the reachability check has reported
 }
 
-func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harness {
+func newHarness(t testing.TB, start StartOptions, opts ...contract.Option) *harness {
 	t.Helper()
 	h := &harness{t: t, events: make(chan string, 16), calls: make(chan func(), 64), dialogs: &fakeDialogs{}, clip: &fakeClipboard{}, opener: &fakeOpener{}}
 	h.srv = contract.New(append([]contract.Option{contract.WithToken(testToken), contract.WithRecords(true)}, opts...)...)
@@ -74,16 +87,16 @@ func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harn
 		start.Token = testToken
 	}
 	cache := t.TempDir()
+	h.cache = cache
 	connect := func(s settings.Settings) (Backend, error) {
-		c, err := api.NewClient(api.WithBaseURL(s.Endpoint), api.WithToken(s.Token),
-			api.WithHTTPClient(h.http), api.WithPollInterval(5*time.Millisecond), api.WithRetry(1, time.Millisecond))
-		if err != nil {
-			return nil, err
+		b, err := serviceBackend(s, cache, h.http, api.WithPollInterval(5*time.Millisecond), api.WithRetry(1, time.Millisecond))
+		if err == nil {
+			b.label = "Service: api.gpt.ge" // the same in every screen, whatever the test port
 		}
-		return &clientBackend{client: c, cacheDir: cache, label: "Test server"}, nil
+		return b, err
 	}
 	h.w = newWindow(h.app, Deps{
-		Store:     settings.NewStore(h.app.Preferences(), nil),
+		Store:     settings.NewStore(h.app.Preferences(), nil, filepath.Join(t.TempDir(), "token")),
 		Connect:   connect,
 		Dialogs:   h.dialogs,
 		Clipboard: h.clip,
@@ -93,6 +106,9 @@ func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harn
 	if start.File != "" {
 		h.expect("loaded")
 	}
+	if !h.checked {
+		h.expect("checked") // the status bar says connected or not before tests look
+	}
 	return h
 }
 
@@ -100,12 +116,19 @@ func newHarness(t *testing.T, start StartOptions, opts ...contract.Option) *harn
 // loop would, until the window reports want.
 func (h *harness) expect(want string) {
 	h.t.Helper()
-	timeout := time.After(20 * time.Second)
+	timeout := time.After(2 * time.Minute) // a hang guard: the machine may be busy
 	for {
 		select {
 		case f := <-h.calls:
 			f()
 		case got := <-h.events:
+			if (got == "connected" || got == "unreachable") && want != "checked" {
+				h.checked = true
+				continue // the reachability check, whenever it ends
+			}
+			if want == "checked" && (got == "connected" || got == "unreachable") {
+				return
+			}
 			if got != want {
 				h.t.Fatalf("window reported %q, want %q", got, want)
 			}
@@ -148,5 +171,9 @@ func overlayTexts(c fyne.Canvas) string {
 }
 
 func writeShot(t *testing.T, dir, name string, w, h int) string {
+	return testshot.Write(t, dir, name, w, h)
+}
+
+func writeShotAny(t testing.TB, dir, name string, w, h int) string {
 	return testshot.Write(t, dir, name, w, h)
 }

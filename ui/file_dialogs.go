@@ -53,8 +53,8 @@ func (d *fileDialogs) OpenImage(onChosen func(string)) {
 	}, onChosen)
 }
 
-func (d *fileDialogs) SaveImage(suggested string, onChosen func(string)) {
-	d.native(func() (string, error) { return nativedialog.SaveImage(suggested) }, func() {
+func (d *fileDialogs) SaveImage(dir, suggested string, onChosen func(string)) {
+	d.native(func() (string, error) { return nativedialog.SaveImage(dir, suggested) }, func() {
 		fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 			if wc == nil || err != nil {
 				return
@@ -65,6 +65,9 @@ func (d *fileDialogs) SaveImage(suggested string, onChosen func(string)) {
 			onChosen(wc.URI().Path())
 		}, d.win)
 		fd.SetFileName(suggested)
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			fd.SetLocation(l)
+		}
 		fd.Show()
 	}, onChosen)
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,11 +30,12 @@ func newGallery(w *Window) *gallery {
 	g := &gallery{w: w}
 	g.grid = container.New(&tileGrid{})
 	icon := widget.NewIcon(theme.MediaPhotoIcon())
-	g.empty = container.NewCenter(container.NewVBox(
+	how := widget.NewLabelWithStyle("Load a product shot, write a prompt and press Generate (Ctrl+Enter). F1 lists every key.", fyne.TextAlignCenter, fyne.TextStyle{})
+	how.Wrapping = fyne.TextWrapWord
+	g.empty = container.NewVBox(layoutSpacerExpand(),
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)),
 		widget.NewLabelWithStyle("Your variants appear here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("Load a product shot, write a prompt and press Generate (Ctrl+Enter).", fyne.TextAlignCenter, fyne.TextStyle{}),
-	))
+		how, layoutSpacerExpand())
 	g.content = container.NewStack(g.empty, container.NewPadded(g.grid))
 	return g
 }
@@ -98,17 +100,24 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 	pic.FillMode = canvas.ImageFillContain
 	pic.ScaleMode = canvas.ImageScaleSmooth
 	wpx, hpx := imageSize(img)
-	if result != nil && result.Image != nil {
-		wpx, hpx = imageSize(result.Image)
-	} else if w.shot != nil {
+	switch {
+	case result != nil:
+		for _, it := range w.variantItems {
+			if it.Label == title {
+				wpx, hpx = it.Size() // the full size; img is a preview
+			}
+		}
+	case w.shot != nil:
 		wpx, hpx = w.shot.Width, w.shot.Height
 	}
 	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	size := widget.NewLabel(fmt.Sprintf("%d × %d", wpx, hpx))
 	size.Importance = widget.LowImportance
+	size.Truncation = fyne.TextTruncateEllipsis // gives way to the buttons
 	var actions fyne.CanvasObject = layoutSpacer()
 	if result != nil {
 		tap := newTapArea(func() { w.selectVariant(variant) })
+		tap.onDoubleTap = func() { w.compareWith(variant) }
 		picture := container.NewStack(framed(img, pic), tap)
 		bar := container.NewHBox(
 			w.iconButton(theme.DocumentSaveIcon(), fmt.Sprintf("Save variant %d as PNG or JPEG…", variant), func() { w.saveAs(*result) }),
@@ -125,8 +134,7 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 }
 
 func (t *tile) assemble(picture fyne.CanvasObject, name, size fyne.CanvasObject, actions fyne.CanvasObject) fyne.CanvasObject {
-	caption := container.NewBorder(nil, nil, container.NewHBox(name, size), actions)
-	inner := container.NewBorder(nil, caption, nil, nil, container.NewPadded(picture))
+	inner := container.New(&tileLayout{}, container.NewPadded(picture), name, size, actions)
 	return container.NewStack(t.frame, container.NewPadded(inner))
 }
 
@@ -151,6 +159,8 @@ func framed(img image.Image, pic *canvas.Image) fyne.CanvasObject {
 }
 
 func layoutSpacer() fyne.CanvasObject { return canvas.NewRectangle(color.Transparent) }
+
+func layoutSpacerExpand() fyne.CanvasObject { return layout.NewSpacer() }
 
 // tileGrid lays tiles out in the number of columns that makes them
 // largest for the space they have, keeping roughly square cells.
@@ -189,4 +199,50 @@ func bestColumns(n int, size fyne.Size) int {
 		}
 	}
 	return best
+}
+
+// tileLayout puts the picture over its caption: the name, the size and the
+// buttons on one line when they fit, else the buttons on a line of their
+// own under the name, so that nothing overlaps in a narrow tile.
+type tileLayout struct{}
+
+func (l *tileLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	picture, name, px, actions := objs[0], objs[1], objs[2], objs[3]
+	n, a := name.MinSize(), actions.MinSize()
+	line := max(n.Height, a.Height)
+	oneLine := n.Width+a.Width+minSizeText <= size.Width
+	caption := line
+	if !oneLine {
+		caption = n.Height + a.Height
+	}
+	picture.Move(fyne.NewPos(0, 0))
+	picture.Resize(fyne.NewSize(size.Width, max(0, size.Height-caption)))
+	top := size.Height - caption
+	name.Move(fyne.NewPos(0, top+(line-n.Height)/2*b2f(oneLine)))
+	name.Resize(n)
+	if oneLine {
+		px.Move(fyne.NewPos(n.Width, top))
+		px.Resize(fyne.NewSize(size.Width-n.Width-a.Width, line))
+		actions.Move(fyne.NewPos(size.Width-a.Width, top+(line-a.Height)/2))
+	} else {
+		px.Move(fyne.NewPos(n.Width, top))
+		px.Resize(fyne.NewSize(max(0, size.Width-n.Width), n.Height))
+		actions.Move(fyne.NewPos(max(0, size.Width-a.Width), top+n.Height))
+	}
+	actions.Resize(a)
+}
+
+func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	p, n, a := objs[0].MinSize(), objs[1].MinSize(), objs[3].MinSize()
+	return fyne.NewSize(max(p.Width, n.Width, a.Width), p.Height+n.Height+a.Height)
+}
+
+// minSizeText is the least room worth giving the pixel size in a caption.
+const minSizeText = 60
+
+func b2f(b bool) float32 {
+	if b {
+		return 1
+	}
+	return 0
 }

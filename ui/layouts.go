@@ -1,6 +1,9 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
 
 // paddedLayout insets its children: h on the left, v top and bottom, and
 // right on the right (room for a scroll bar).
@@ -57,3 +60,102 @@ func (l *aspectFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *aspectFit) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(32, 32) }
+
+// The drop zone's height: tall in a tall window, down to zoneMin so that
+// the prompt and Generate stay in view in the smallest one.
+const (
+	zoneMax = 150
+	zoneMin = 84
+)
+
+// Below this the presets are hidden rather than squeezed to a sliver.
+const minExtras = 84
+
+// sidebarLayout stacks the sidebar: the shot, the prompt, what may scroll
+// (presets, recent prompts) in the height left, and the run's controls at
+// the bottom. The drop zone gives up height first.
+type sidebarLayout struct {
+	zone     *fixedHeight     // the drop zone's height, chosen here
+	onExtras func(shown bool) // told whether the extras have room
+}
+
+func (l *sidebarLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	source, prompt, extras, actions := objs[0], objs[1], objs[2], objs[3]
+	pad := theme.Padding()
+	l.zone.height = zoneMax
+	fixed := source.MinSize().Height + prompt.MinSize().Height + actions.MinSize().Height + 3*pad
+	if short := fixed + minExtras - size.Height; short > 0 {
+		l.zone.height = max(zoneMin, zoneMax-short)
+	}
+	y := float32(0)
+	place := func(o fyne.CanvasObject, h float32) {
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+	place(source, source.MinSize().Height)
+	if c, ok := source.(*fyne.Container); ok {
+		c.Refresh() // the zone's height may have changed at the same size
+	}
+	place(prompt, prompt.MinSize().Height)
+	bottom := actions.MinSize().Height
+	left := size.Height - y - bottom - pad
+	if left < minExtras {
+		extras.Hide()
+	} else {
+		extras.Show()
+		place(extras, left)
+	}
+	if l.onExtras != nil {
+		l.onExtras(extras.Visible())
+	}
+	actions.Move(fyne.NewPos(0, size.Height-bottom))
+	actions.Resize(fyne.NewSize(size.Width, bottom))
+}
+
+func (l *sidebarLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	keep := l.zone.height
+	l.zone.height = zoneMin
+	defer func() { l.zone.height = keep }()
+	var w, h float32
+	for i, o := range objs {
+		m := o.MinSize()
+		w = max(w, m.Width)
+		if i != 2 { // the extras may be hidden
+			h += m.Height + theme.Padding()
+		}
+	}
+	return fyne.NewSize(max(w, sidebarMinWidth), h)
+}
+
+// sidebarMinWidth keeps the sidebar's buttons and presets readable.
+const sidebarMinWidth = 292
+
+// atLeast gives its child all the space and asks for at least size: the
+// window's smallest size, which a window manager enforces. Where none does
+// (a bare X server), a smaller window shows the content at its smallest
+// size, cut at the edge rather than squeezed into overlaps, and tooSmall
+// is told so that the window can grow back.
+type atLeast struct {
+	size     fyne.Size
+	tooSmall func(min fyne.Size)
+}
+
+func (l *atLeast) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	min := l.MinSize(objs)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size.Max(min))
+	}
+	if (size.Width < min.Width || size.Height < min.Height) && l.tooSmall != nil {
+		l.tooSmall(min)
+	}
+}
+
+func (l *atLeast) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := l.size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}

@@ -37,11 +37,16 @@ func ParseStart(args []string, env func(string) string) (StartOptions, error) {
 	fs.StringVar(&o.OutputDir, "out", env("BACKDROP_OUT"), "folder Save all writes into (or BACKDROP_OUT)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: backdrop [--endpoint URL] [--token TOKEN] [--out DIR] [FILE]")
-		fmt.Fprintln(fs.Output(), "       backdrop generate --help | backdrop serve --help")
+		fmt.Fprintln(fs.Output(), "       backdrop generate --help | backdrop serve --help | backdrop --version")
 		fs.PrintDefaults()
 	}
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if *showVersion {
+		fmt.Fprintln(fs.Output(), "backdrop", version())
+		return o, flag.ErrHelp
 	}
 	if fs.NArg() > 1 {
 		return o, fmt.Errorf("one file at a time, got %d", fs.NArg())
@@ -51,7 +56,7 @@ func ParseStart(args []string, env func(string) string) (StartOptions, error) {
 }
 
 // apply lays the start options over the saved settings; they last for
-// this run only and are not saved.
+// this session only and are never saved (Settings edits the saved ones).
 func (o StartOptions) apply(s settings.Settings) settings.Settings {
 	if o.Endpoint != "" {
 		s.Endpoint = o.Endpoint
@@ -76,7 +81,7 @@ func Main(args []string, env func(string) string) int {
 		return cli.ExitUsage
 	}
 	a := app.NewWithID(AppID)
-	store := settings.NewStore(a.Preferences(), settings.NewKeyring())
+	store := settings.NewStore(a.Preferences(), settings.NewKeyring(), settings.DefaultTokenFile())
 	w := New(a, Deps{
 		Store:     store,
 		Connect:   NewConnector(job.DefaultCacheDir(), cli.OfflinePainter()),

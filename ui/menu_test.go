@@ -16,8 +16,8 @@ func TestEveryShortcutIsInTheMenus(t *testing.T) {
 	h := newHarness(t, StartOptions{})
 	ctrl := fyne.KeyModifierShortcutDefault
 	want := map[string]desktop.CustomShortcut{
-		"Open image…":           {KeyName: fyne.KeyO, Modifier: ctrl},
-		"Paste image":           {KeyName: fyne.KeyV, Modifier: ctrl},
+		"Open image…": {KeyName: fyne.KeyO, Modifier: ctrl},
+
 		"Save selected variant": {KeyName: fyne.KeyS, Modifier: ctrl},
 		"Save all variants":     {KeyName: fyne.KeyS, Modifier: ctrl | fyne.KeyModifierShift},
 		"Settings…":             {KeyName: fyne.KeyComma, Modifier: ctrl},

@@ -6,11 +6,16 @@ import (
 	"backdrop/api"
 	"backdrop/internal/job"
 	"backdrop/internal/settings"
+	"backdrop/ui/sysclip"
 )
 
 // Generator runs one generation to downloaded images.
 type Generator interface {
-	Generate(ctx context.Context, req api.CreateRequest, onProgress func(job.Progress)) (*job.Result, error)
+	// Generate runs req; onTask hears the task id as soon as the
+	// service gives it.
+	Generate(ctx context.Context, req api.CreateRequest, onProgress func(job.Progress), onTask func(id string)) (*job.Result, error)
+	// Fetch downloads the results of a task made before.
+	Fetch(ctx context.Context, taskID string, onProgress func(job.Progress)) (*job.Result, error)
 }
 
 // Backend is where generations go: the service, or the offline engine.
@@ -19,6 +24,7 @@ type Backend interface {
 	Label() string // shown in the status bar
 	Offline() bool // true for the built-in engine
 	Endpoint() string
+	Check(ctx context.Context) error // is the endpoint reachable?
 	Close()
 }
 
@@ -31,14 +37,18 @@ type Connector func(settings.Settings) (Backend, error)
 // callback; "" means the user cancelled.
 type FileDialogs interface {
 	OpenImage(onChosen func(path string))
-	SaveImage(suggestedName string, onChosen func(path string))
+	// SaveImage starts in dir with the name suggested. The dialog asks
+	// before replacing a file; the path it returns is the user's choice.
+	SaveImage(dir, suggestedName string, onChosen func(path string))
 	ChooseFolder(start string, onChosen func(path string))
 }
 
-// ImageClipboard moves image data to and from the system clipboard
-// (Fyne's own clipboard is text only).
-type ImageClipboard interface {
-	ReadImage() []byte // PNG data, or nil when the clipboard holds no image
+// Clipboard moves images to and from the system clipboard (Fyne's own
+// clipboard is text only) and reads files copied in a file manager.
+type Clipboard interface {
+	// Read may wait on the clipboard's owner (which can be this window),
+	// so it is called off the UI thread.
+	Read() (sysclip.Content, error)
 	WriteImage(png []byte) error
 }
 

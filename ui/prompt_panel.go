@@ -10,22 +10,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"backdrop/api"
+	"backdrop/ui/keyed"
 )
 
 // promptPanel is the prompt box with its live counter, inline validation,
 // built-in presets and the last prompts used.
 type promptPanel struct {
-	content fyne.CanvasObject
-	entry   *escEntry
+	content fyne.CanvasObject // the prompt box
+	extras  fyne.CanvasObject // presets and recent prompts, which may scroll
+	entry   *keyed.Entry
 	counter *widget.Label
 	problem *widget.Label
 	recent  *fyne.Container
+	pick    *keyed.Select // the presets as a drop-down, when the chips have no room
 	w       *Window
 }
 
 func newPromptPanel(w *Window) *promptPanel {
 	p := &promptPanel{w: w}
-	p.entry = newEscEntry(true, w.cancelRun)
+	p.entry = w.textEntry(true)
 	p.entry.SetPlaceHolder("Describe the new background, e.g. white marble tabletop, soft light from the left")
 	p.entry.SetMinRowsVisible(4)
 	p.entry.Wrapping = fyne.TextWrapWord
@@ -41,17 +44,33 @@ func newPromptPanel(w *Window) *promptPanel {
 	// when it is narrowed, never wider than it.
 	chips := container.NewGridWrap(fyne.NewSize(112, 34))
 	for _, pr := range presets {
-		chip := w.tipButton(pr.name, nil, pr.prompt, func() { p.set(pr.prompt) })
+		chip := w.tipButton(pr.name, nil, "Add to the prompt: "+pr.prompt+" (Ctrl+Z takes it back)", func() { p.add(pr.prompt) })
 		chip.Importance = widget.LowImportance
 		chips.Add(chip)
 	}
 	p.recent = container.NewVBox()
 	title := widget.NewLabelWithStyle("Prompt", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var names []string
+	for _, pr := range presets {
+		names = append(names, pr.name)
+	}
+	p.pick = keyed.NewSelect(names, func(name string) {
+		for _, pr := range presets {
+			if pr.name == name {
+				p.add(pr.prompt)
+			}
+		}
+		p.pick.ClearSelected()
+	}, w.onKey)
+	p.pick.PlaceHolder = "Presets"
+	p.pick.Hide()
 	p.content = container.NewVBox(
-		container.NewBorder(nil, nil, title, p.counter),
+		container.NewBorder(nil, nil, title, container.NewHBox(p.pick, p.counter)),
 		p.entry,
 		p.problem,
-		widget.NewLabelWithStyle("Presets", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+	)
+	p.extras = container.NewVBox(
+		widget.NewLabelWithStyle("Presets (add to the prompt)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
 		chips,
 		p.recent,
 	)
@@ -59,13 +78,40 @@ func newPromptPanel(w *Window) *promptPanel {
 	return p
 }
 
+// compact shows the presets as a drop-down when the chips are hidden.
+func (p *promptPanel) compact(on bool) {
+	if on == p.pick.Visible() {
+		return
+	}
+	if on {
+		p.pick.Show()
+	} else {
+		p.pick.Hide()
+	}
+}
+
 // text is the prompt as it will be sent.
 func (p *promptPanel) text() string { return strings.TrimSpace(p.entry.Text) }
 
-// set replaces the prompt (a preset or a recent one) and focuses it.
+// add adds a preset to what is written (Ctrl+Z takes it back) and
+// focuses the prompt.
+func (p *promptPanel) add(preset string) {
+	switch text := p.text(); {
+	case text == "":
+		p.entry.Replace(preset)
+	case !strings.Contains(text, preset):
+		p.entry.Insert(", " + preset)
+	}
+	p.focus()
+}
+
+// set replaces the prompt with a recent one, undoably, and focuses it.
 func (p *promptPanel) set(s string) {
-	p.entry.SetText(s)
-	p.entry.CursorRow, p.entry.CursorColumn = 0, 0
+	p.entry.Replace(s)
+	p.focus()
+}
+
+func (p *promptPanel) focus() {
 	if c := p.w.win.Canvas(); c != nil {
 		c.Focus(p.entry)
 	}
@@ -109,8 +155,7 @@ func (p *promptPanel) showRecent(list []string) {
 		if i == 4 {
 			break
 		}
-		link := widget.NewHyperlink(shorten(r, 80), nil)
-		link.OnTapped = func() { p.set(r) }
+		link := keyed.NewHyperlink(shorten(r, 80), func() { p.set(r) }, p.w.onKey)
 		link.Truncation = fyne.TextTruncateEllipsis // never wider than the sidebar
 		p.recent.Add(link)
 	}
@@ -124,24 +169,10 @@ func shorten(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// escEntry is an Entry where Esc cancels a running generation: a focused
-// Entry gets keys before the window's menu and canvas do.
-type escEntry struct {
-	widget.Entry
-	onEscape func()
-}
-
-func newEscEntry(multiLine bool, onEscape func()) *escEntry {
-	e := &escEntry{onEscape: onEscape}
-	e.MultiLine = multiLine
-	e.ExtendBaseWidget(e)
+// textEntry is an entry of the window: Esc and F1 work in it, and Ctrl+V
+// pastes an image when the clipboard holds one.
+func (w *Window) textEntry(multiLine bool) *keyed.Entry {
+	e := keyed.NewEntry(multiLine, w.onKey)
+	e.OnPaste = w.paste
 	return e
-}
-
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
-	}
-	e.Entry.TypedKey(k)
 }

@@ -2,9 +2,13 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +93,12 @@ func (w *Window) saveToFolder(images []job.Image) {
 		var failed error
 		for _, img := range images {
 			name := fmt.Sprintf("%s-bg-%d%s", stem, img.Index, output.ExtFor(img.Format))
-			path, err := output.WriteFile(dir, name, bytes.NewReader(img.Data))
+			data, err := resultData(img)
+			if err != nil {
+				failed = err
+				break
+			}
+			path, err := output.WriteFile(dir, name, bytes.NewReader(data))
 			if err != nil {
 				failed = err
 				break
@@ -108,10 +117,14 @@ func (w *Window) saveToFolder(images []job.Image) {
 	}()
 }
 
-// saveAs asks where to save one variant, as PNG or JPEG by the name given.
+// saveAs asks where to save one variant, as PNG or JPEG by the name
+// given. The dialog opens in the output folder; a file the designer chose
+// to replace there is replaced.
 func (w *Window) saveAs(r job.Image) {
 	suggested := fmt.Sprintf("%s-bg-%d.png", w.stem(), r.Index)
-	w.deps.Dialogs.SaveImage(suggested, func(path string) {
+	dir := w.settings.OutputDir
+	os.MkdirAll(dir, 0o755) // so the dialog can open there
+	w.deps.Dialogs.SaveImage(dir, suggested, func(path string) {
 		if path == "" {
 			return
 		}
@@ -119,10 +132,9 @@ func (w *Window) saveAs(r job.Image) {
 			path += ".png"
 		}
 		go func() {
-			data, err := output.Encode(path, r.Image, r.Data, r.Format)
-			var final string
+			data, err := encodeResult(path, r)
 			if err == nil {
-				final, err = output.WriteFile(filepath.Dir(path), filepath.Base(path), bytes.NewReader(data))
+				err = replaceFile(path, data)
 			}
 			w.ui(func() {
 				if err != nil {
@@ -130,7 +142,7 @@ func (w *Window) saveAs(r job.Image) {
 					w.notify("save-failed")
 					return
 				}
-				w.say("Saved " + final)
+				w.say("Saved " + path)
 				w.notify("saved")
 			})
 		}()
@@ -140,7 +152,7 @@ func (w *Window) saveAs(r job.Image) {
 // copyImage puts a variant on the clipboard as PNG.
 func (w *Window) copyImage(r job.Image) {
 	go func() {
-		data, err := output.Encode("clip.png", r.Image, r.Data, r.Format)
+		data, err := encodeResult("clip.png", r)
 		if err == nil {
 			err = w.deps.Clipboard.WriteImage(data)
 		}
@@ -163,7 +175,11 @@ func (w *Window) openInViewer(r job.Image) {
 		return
 	}
 	if err := w.deps.Opener.OpenFile(r.Cached); err != nil {
-		w.showError(fmt.Errorf("cannot open the viewer: %w", err))
+		w.showFailure(failure{
+			title:  "No image viewer could be opened",
+			detail: "The system did not open the variant (" + err.Error() + "). The file is " + r.Cached + ".",
+			next:   "Save it (Ctrl+S) and open it from your file manager, or install a desktop opener (on Debian: sudo apt install xdg-utils).",
+		})
 	}
 }
 
@@ -178,7 +194,7 @@ func (w *Window) compareWith(n int) {
 		}
 	}
 	w.compare.Choose(left, right)
-	w.tabs.SelectIndex(1)
+	w.showCompare()
 }
 
 // compareItems are the original (when a file is loaded) and the variants.
@@ -191,14 +207,21 @@ func (w *Window) compareItems() []compare.Item {
 }
 
 // prepareVariants makes the compare items of a job's results; it runs in
-// the job's goroutine, off the UI thread.
+// the job's goroutine, off the UI thread. The window then keeps display
+// copies only: the decoded full-size image goes (Compare reads its tiles
+// from disk), and so do the file's bytes when a copy is kept on disk.
 func prepareVariants(res *job.Result) []compare.Item {
 	if res == nil {
 		return nil
 	}
 	items := make([]compare.Item, len(res.Images))
-	for i, r := range res.Images {
+	for i := range res.Images {
+		r := &res.Images[i]
 		items[i] = compare.Prepare(fmt.Sprintf("Variant %d", r.Index), r.Image)
+		r.Image = nil
+		if r.Cached != "" {
+			r.Data = nil
+		}
 	}
 	return items
 }
@@ -209,6 +232,11 @@ func (w *Window) refreshCompare() { w.compare.SetItems(w.compareItems()) }
 type appOpener struct{ app fyne.App }
 
 func (o appOpener) OpenFile(path string) error {
+	if runtime.GOOS == "linux" {
+		if _, err := exec.LookPath("xdg-open"); err != nil {
+			return errors.New("xdg-open, the desktop's opener, is not installed")
+		}
+	}
 	u, err := url.Parse(storage.NewFileURI(path).String())
 	if err != nil {
 		return err

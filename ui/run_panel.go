@@ -7,13 +7,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// runPanel is Generate, Cancel, the progress bar and the status line.
+// runPanel is Generate and Cancel, the progress bar (which names the
+// stage), and after a failure Retry and, when the service had made a task,
+// a way to fetch its results again. Messages go to the one status bar.
 type runPanel struct {
 	content  fyne.CanvasObject
 	generate *tipButton
 	cancel   *tipButton
 	progress *widget.ProgressBar
-	status   *widget.Label
+	stage    string
+	retry    *tipButton
+	fetch    *tipButton
+	after    *fyne.Container
 }
 
 func newRunPanel(w *Window) *runPanel {
@@ -23,23 +28,27 @@ func newRunPanel(w *Window) *runPanel {
 	p.cancel = w.tipButton("Cancel", theme.CancelIcon(), "Stop the generation (Esc)", w.cancelRun)
 	p.cancel.Disable()
 	p.progress = widget.NewProgressBar()
-	p.progress.TextFormatter = func() string { return "" } // the status line says it in words
+	p.progress.TextFormatter = func() string { return p.stage }
 	p.progress.Hide()
-	p.status = widget.NewLabel("")
-	p.status.Wrapping = fyne.TextWrapWord
+	p.retry = w.tipButton("Retry", theme.ViewRefreshIcon(), "Send the failed request again (Ctrl+R)", w.retryRun)
+	p.fetch = w.tipButton("Fetch results", theme.DownloadIcon(), "Ask the service again for the images of the task it made", w.fetchAgain)
+	p.after = container.NewGridWithColumns(2, p.retry, p.fetch)
+	p.after.Hide()
 	p.content = container.NewVBox(
 		container.NewBorder(nil, nil, nil, p.cancel, p.generate),
 		p.progress,
-		p.status,
+		p.after,
 	)
 	return p
 }
 
 // running switches the controls between idle and running.
 func (p *runPanel) running(on bool) {
+	p.after.Hide()
 	if on {
 		p.generate.Disable()
 		p.cancel.Enable()
+		p.stage = "Sending…"
 		p.progress.SetValue(0)
 		p.progress.Show()
 		return
@@ -47,4 +56,20 @@ func (p *runPanel) running(on bool) {
 	p.generate.Enable()
 	p.cancel.Disable()
 	p.progress.Hide()
+}
+
+// showStage moves the bar and names the stage in it.
+func (p *runPanel) showStage(fraction float64, stage string) {
+	p.stage = stage
+	p.progress.SetValue(fraction)
+}
+
+// failed offers Retry, and Fetch results when a task id is known.
+func (p *runPanel) failed(canFetch bool) {
+	if canFetch {
+		p.fetch.Show()
+	} else {
+		p.fetch.Hide()
+	}
+	p.after.Show()
 }

@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"backdrop/internal/contract"
-	"backdrop/internal/engine"
+	"backdrop/internal/imagefile"
 	"backdrop/internal/job"
 	"backdrop/ui/compare"
 )
@@ -58,7 +58,9 @@ func TestScreens(t *testing.T) {
 		}},
 	}
 	out := os.Getenv("BACKDROP_SCREENSHOTS")
-	painter := contract.WithPainter(engine.New()) // what users see offline
+	// A plain painter, not the engine: an engine change must never
+	// rewrite the window's masters.
+	painter := contract.WithPainter(contract.PlainPainter{})
 	for _, st := range states {
 		t.Run(st.name, func(t *testing.T) {
 			h := newHarness(t, st.start, append(st.opts, painter)...)
@@ -118,8 +120,9 @@ func writeProductShot(t *testing.T, dir, name string) string {
 			img.SetNRGBA(x, y, color.NRGBA{u8(c[0]), u8(c[1]), u8(c[2]), 255})
 		}
 	}
+	// Half size: the painter scales it quickly even under -race.
 	var buf bytes.Buffer
-	png.Encode(&buf, img)
+	png.Encode(&buf, imagefile.Shrink(img, 450))
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,8 @@ import (
 // a picture to make it a button.
 type tapArea struct {
 	widget.BaseWidget
-	onTap func()
+	onTap       func()
+	onDoubleTap func() // nil: no double-click (a single click then acts at once)
 }
 
 func newTapArea(onTap func()) *tapArea {
@@ -21,6 +22,15 @@ func newTapArea(onTap func()) *tapArea {
 
 func (t *tapArea) Tapped(*fyne.PointEvent) {
 	if t.onTap != nil {
+		t.onTap()
+	}
+}
+
+// DoubleTapped is part of fyne.DoubleTappable.
+func (t *tapArea) DoubleTapped(*fyne.PointEvent) {
+	if t.onDoubleTap != nil {
+		t.onDoubleTap()
+	} else if t.onTap != nil {
 		t.onTap()
 	}
 }

@@ -9,20 +9,21 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
+
+	"backdrop/ui/keyed"
 )
 
 // tipButton is a button with a tooltip (what it does and its shortcut).
 // Fyne 2.8 has no tooltips of its own.
 type tipButton struct {
-	widget.Button
+	keyed.Button
 	tip  string
 	tips *tooltips
 }
 
 func (w *Window) tipButton(label string, icon fyne.Resource, tip string, tapped func()) *tipButton {
 	b := &tipButton{tip: tip, tips: w.tips}
-	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.Text, b.Icon, b.OnTapped, b.Hook = label, icon, tapped, w.onKey
 	b.ExtendBaseWidget(b)
 	return b
 }

@@ -6,36 +6,48 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"backdrop/ui/keyed"
 )
 
 // variantsPanel is the 1..4 slider of how many images to make.
 type variantsPanel struct {
 	content fyne.CanvasObject
-	slider  *widget.Slider
-	label   *widget.Label
+	slider  *keyed.Slider
+	title   *widget.Label
+	note    *widget.Label
+	offline bool
 }
 
-func newVariantsPanel(initial int) *variantsPanel {
+func newVariantsPanel(w *Window, initial int) *variantsPanel {
 	p := &variantsPanel{}
-	p.label = widget.NewLabel("")
-	p.slider = widget.NewSlider(1, 4)
-	p.slider.Step = 1
-	p.slider.OnChanged = func(float64) { p.describe() }
+	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.note = widget.NewLabel("")
+	p.note.Importance = widget.LowImportance
+	p.note.Truncation = fyne.TextTruncateEllipsis
+	p.slider = keyed.NewSlider(1, 4, w.onKey)
+	p.slider.OnChanged = func(float64) { p.describe(p.offline) }
 	p.slider.SetValue(float64(initial))
-	p.describe()
-	title := widget.NewLabelWithStyle("Variants", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.content = container.NewVBox(container.NewBorder(nil, nil, title, p.label), p.slider)
+	p.describe(false)
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.title, nil, p.slider), p.note)
 	return p
 }
 
 // count is the chosen number of variants.
 func (p *variantsPanel) count() int { return int(p.slider.Value + 0.5) }
 
-func (p *variantsPanel) describe() {
+// describe names the count, and the cost where there is one: the offline
+// engine costs nothing.
+func (p *variantsPanel) describe(offline bool) {
+	p.offline = offline
 	n := p.count()
-	if n == 1 {
-		p.label.SetText("1 variant · billed as 1 image")
-		return
+	p.title.SetText(fmt.Sprintf("Variants: %d", n))
+	switch {
+	case offline:
+		p.note.SetText("Offline engine: free, made on this computer")
+	case n == 1:
+		p.note.SetText("1 image, billed by the service")
+	default:
+		p.note.SetText(fmt.Sprintf("%d images, each billed by the service", n))
 	}
-	p.label.SetText(fmt.Sprintf("%d variants · each image is billed", n))
 }

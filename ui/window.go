@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"backdrop/api"
 	"backdrop/internal/imagefile"
 	"backdrop/internal/job"
 	"backdrop/internal/settings"
@@ -21,7 +24,7 @@ type Deps struct {
 	Store     *settings.Store
 	Connect   Connector
 	Dialogs   FileDialogs
-	Clipboard ImageClipboard
+	Clipboard Clipboard
 	Opener    Opener
 	CacheDir  string // where pasted images are kept for upload
 }
@@ -32,7 +35,8 @@ type Window struct {
 	win  fyne.Window
 	deps Deps
 
-	settings settings.Settings
+	start    StartOptions      // flags and environment: win for the session
+	settings settings.Settings // in effect: the saved ones under start
 	backend  Backend
 
 	shot    *imagefile.Shot // the loaded source file, nil when none
@@ -47,6 +51,17 @@ type Window struct {
 	loading        int                // shots being read
 	runPending     bool               // Generate asked for while a shot was loading
 	saveAllPending bool               // Save all asked for before the variants came
+	lastReq        *api.CreateRequest // the last request sent, for Retry
+	lastTask       string             // the task the last run made, "" before it had one
+	closeQuestion  dialog.Dialog      // "close anyway?" while it is shown
+	connection     int                // counts connects, so a late check is ignored
+	grownBack      int                // times the window was grown back to its minimum
+
+	previewCancel context.CancelFunc // stops the URL preview being fetched
+	previewHTTP   *http.Client       // fetches URL previews
+
+	afterLoad string // said instead of "Loaded …" after the next load
+	oversize  string // a shot over 15 MB waiting for the designer's choice
 
 	source   *sourcePanel
 	prompt   *promptPanel
@@ -68,6 +83,7 @@ type Window struct {
 // notify tells a test that background work ended ("loaded", "refused",
 // "finished", "saved", "save-failed").
 func (w *Window) notify(ev string) {
+	w.logEvent("event", ev)
 	if w.events != nil {
 		w.events <- ev
 	}
@@ -79,12 +95,16 @@ func New(a fyne.App, deps Deps, start StartOptions) *Window {
 }
 
 func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), events chan<- string) *Window {
-	w := &Window{app: a, deps: deps, ui: ui, events: events}
+	w := &Window{app: a, deps: deps, ui: ui, events: events, start: start, previewHTTP: &http.Client{Timeout: previewTimeout}}
+	compare.SetTileDir(filepath.Join(deps.CacheDir, "tiles"))
 	w.win = a.NewWindow("Backdrop")
 	if fd, ok := deps.Dialogs.(*fileDialogs); ok {
 		fd.win = w.win // for the fallback dialogs
 	}
 	w.settings = start.apply(deps.Store.Load())
+	if w.settings.RunLimit <= 0 {
+		w.settings.RunLimit = settings.DefaultRunLimit
+	}
 	applyTheme(a, w.settings.Theme)
 	w.build()
 	w.connect()
@@ -92,6 +112,7 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 	w.addCanvasShortcuts()
 	w.win.SetOnDropped(w.onDropped)
 	w.win.Resize(fyne.NewSize(1280, 820))
+	w.setUpEventLog()
 	w.win.SetCloseIntercept(w.confirmClose)
 	w.win.SetOnClosed(func() {
 		w.stop()
@@ -106,6 +127,24 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 	return w
 }
 
+// minContent is the smallest the window's content gets (900×600 with the
+// menu bar): every part of the window works from there up.
+var minContent = fyne.NewSize(892, 564) // plus the window's padding
+
+// growBack resizes a window made smaller than its minimum back to it, as a
+// window manager would; a few times only, so as never to fight one.
+func (w *Window) growBack(min fyne.Size) {
+	if w.grownBack >= 3 {
+		return
+	}
+	w.grownBack++
+	go w.ui(func() {
+		size := w.win.Canvas().Size()
+		w.win.Resize(fyne.NewSize(max(size.Width, min.Width), max(size.Height, min.Height)))
+		w.logEvent("status", "The window is kept at its minimum size.")
+	})
+}
+
 // ShowAndRun shows the window and runs the app until it closes.
 func (w *Window) ShowAndRun() { w.win.ShowAndRun() }
 
@@ -115,18 +154,20 @@ func (w *Window) build() {
 	w.tips = newTooltips(w.ui)
 	w.source = newSourcePanel(w)
 	w.prompt = newPromptPanel(w)
-	w.variants = newVariantsPanel(w.settings.DefaultBatch)
+	w.variants = newVariantsPanel(w, w.settings.DefaultBatch)
 	w.run = newRunPanel(w)
 	w.gallery = newGallery(w)
 	w.compare = compare.New()
+	w.compare.SetKeyHook(w.onKey)
 	w.engine = widget.NewLabel("")
 	w.engine.Importance = widget.LowImportance
 
-	// Source and prompt scroll; the variants and Generate stay in view.
-	inputs := container.NewVBox(w.source.content, widget.NewSeparator(), w.prompt.content)
+	// The shot, the prompt and Generate stay in view at every size; the
+	// presets and recent prompts scroll in what is left.
 	actions := container.NewVBox(widget.NewSeparator(), w.variants.content, w.run.content)
-	sidebar := container.NewBorder(nil, actions, nil, nil,
-		container.NewVScroll(container.New(&paddedLayout{0, 0, theme.Padding() * 3}, inputs)))
+	extras := container.NewVScroll(container.New(&paddedLayout{0, 0, theme.Padding() * 3}, w.prompt.extras))
+	sidebar := container.New(&sidebarLayout{zone: w.source.zone, onExtras: func(shown bool) { w.prompt.compact(!shown) }},
+		w.source.content, container.NewVBox(widget.NewSeparator(), w.prompt.content), extras, actions)
 	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Gallery", w.gallery.content),
 		container.NewTabItem("Compare", w.compare),
@@ -136,15 +177,17 @@ func (w *Window) build() {
 	split.Offset = 0.3
 	status := container.NewBorder(nil, nil, nil, w.engine, w.notice)
 	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
-	w.win.SetContent(container.NewStack(main, w.tips.layer))
+	w.win.SetContent(container.New(&atLeast{size: minContent, tooSmall: w.growBack}, container.NewStack(main, w.tips.layer)))
 }
 
-// connect (re)makes the backend for the current settings.
+// connect (re)makes the backend for the settings in effect and checks,
+// in the background, that the service answers.
 func (w *Window) connect() {
 	if w.backend != nil {
 		w.backend.Close()
 		w.backend = nil
 	}
+	w.connection++
 	b, err := w.deps.Connect(w.settings)
 	if err != nil {
 		w.engine.SetText("Not connected")
@@ -152,31 +195,73 @@ func (w *Window) connect() {
 		return
 	}
 	w.backend = b
-	w.engine.Importance = widget.MediumImportance
+	w.variants.describe(b.Offline())
 	if b.Offline() {
 		w.engine.Importance = widget.WarningImportance
-	}
-	w.engine.SetText(b.Label())
-	if b.Offline() {
+		w.engine.SetText(b.Label())
 		w.say("No API token: running on the built-in offline engine. Add a token in Settings (Ctrl+,) to use the service.")
+		return
 	}
+	w.engine.Importance = widget.MediumImportance
+	w.engine.SetText(b.Label() + " · checking…")
+	host, turn := w.serviceHost(), w.connection
+	go func() {
+		err := b.Check(context.Background())
+		w.ui(func() {
+			if turn != w.connection {
+				return // settings changed since
+			}
+			if err != nil {
+				w.engine.Importance = widget.DangerImportance
+				w.engine.SetText(b.Label() + " · unreachable")
+				w.say("Cannot reach " + host + " — check the connection or the endpoint in Settings. (" + networkDetail(err, host) + ")")
+				w.notify("unreachable")
+				return
+			}
+			w.engine.Importance = widget.SuccessImportance
+			w.engine.SetText(b.Label() + " · connected")
+			w.logEvent("status", "Connected to "+host+".")
+			w.notify("connected")
+		})
+	}()
 }
 
-// say shows a one-line notice in the status bar.
-func (w *Window) say(msg string) { w.notice.SetText(msg) }
+// say shows a one-line message in the status bar, the window's one
+// place for messages.
+func (w *Window) say(msg string) {
+	if msg == w.notice.Text {
+		return
+	}
+	w.notice.SetText(msg)
+	w.logEvent("status", msg)
+}
 
-// confirmClose asks before closing while a generation runs: its images are
-// paid for and would be lost.
+// confirmClose asks before closing while a generation runs: its images
+// would be lost (and, from the service, they are paid for).
 func (w *Window) confirmClose() {
 	if w.cancel == nil {
 		w.win.Close()
 		return
 	}
-	dialog.ShowConfirm("A generation is running",
-		"Its images are paid for and are still on their way. Close anyway and lose them?",
+	msg := "Its images are still on their way. Close anyway and lose them?"
+	if w.backend != nil && !w.backend.Offline() {
+		msg = "Its images are paid for and are still on their way. Close anyway and lose them?"
+	}
+	w.closeQuestion = dialog.NewConfirm("A generation is running", msg,
 		func(closeAnyway bool) {
+			w.closeQuestion = nil
 			if closeAnyway {
 				w.win.Close()
 			}
 		}, w.win)
+	w.closeQuestion.Show()
+}
+
+// dismissCloseQuestion takes back "a generation is running" once it no
+// longer is.
+func (w *Window) dismissCloseQuestion() {
+	if w.closeQuestion != nil {
+		w.closeQuestion.Hide()
+		w.closeQuestion = nil
+	}
 }

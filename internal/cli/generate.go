@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"backdrop/api"
 	"backdrop/internal/imagefile"
@@ -27,6 +28,8 @@ const (
 type generateOptions struct {
 	session
 	request api.CreateRequest
+	fit     bool   // --fit: send a resized copy of a shot over 15 MB
+	fitted  string // that copy, removed when the run ends
 }
 
 // Generate runs `backdrop generate` with args (after the sub-command name)
@@ -50,7 +53,12 @@ func Generate(ctx context.Context, args []string, env func(string) string, stdou
 		con.errorf("%v", err)
 		return ExitUsage
 	}
-	if err := opts.check(); err != nil {
+	stem := output.Stem(opts.source()) // named after the shot, even when a resized copy is sent
+	err = opts.check()
+	if opts.fitted != "" {
+		defer os.Remove(opts.fitted)
+	}
+	if err != nil {
 		con.errorf("%v", err)
 		return ExitUsage
 	}
@@ -63,7 +71,7 @@ func Generate(ctx context.Context, args []string, env func(string) string, stdou
 	o := &outcome{res: res, err: err}
 	if res != nil {
 		o.failed = append(o.failed, res.Failed...)
-		saved, failed := saveResults(res, opts.outDir, output.Stem(opts.source()))
+		saved, failed := saveResults(res, opts.outDir, stem)
 		o.saved, o.failed = saved, append(o.failed, failed...)
 	}
 	return opts.report(o)
@@ -79,6 +87,7 @@ func parseGenerate(ctx context.Context, args []string, env func(string) string, 
 	fs.IntVar(&o.request.BatchSize, "batch", api.DefaultBatch, "number of variants, 1 to 4 (each is billed)")
 	fs.BoolVar(&o.request.Sync, "sync", false, "ask the service to answer only when the images are ready")
 	fs.StringVar(&o.request.CallbackURL, "callback-url", "", "URL the service notifies when the task ends")
+	fs.BoolVar(&o.fit, "fit", false, "send a resized copy of an image over 15 MB (JPEG, or PNG with transparency; the original is untouched)")
 	o.register(fs, env)
 	fs.Usage = func() {
 		fmt.Fprintln(con.stderr, "usage: backdrop generate (--image PATH | --image-url URL) --prompt TEXT [flags]")
@@ -103,10 +112,20 @@ func parseGenerate(ctx context.Context, args []string, env func(string) string, 
 
 // check is everything that can be known before the task is sent: the
 // shot (a regular file, not a FIFO or a device, whose header is within the
-// pixel limit), the request as the service would judge it, and the
-// folders the results will be kept and saved in.
+// pixel limit; with --fit a resized copy of one over 15 MB), the request
+// as the service would judge it, and the folders the results will be kept
+// and saved in.
 func (o *generateOptions) check() error {
 	if o.request.ImageFile != "" && o.request.ImageURL == "" {
+		if o.fit && imagefile.TooLarge(o.request.ImageFile) { // a regular file: never a FIFO
+			fitted, err := imagefile.Fit(o.request.ImageFile, os.TempDir())
+			if err != nil {
+				return fmt.Errorf("--fit: %v", err)
+			}
+			o.fitted = fitted.Path
+			o.con.infof("sending a resized copy of %s: %s", o.request.ImageFile, fitted)
+			o.request.ImageFile = fitted.Path
+		}
 		if _, err := imagefile.CheckFile(o.request.ImageFile); err != nil {
 			return fmt.Errorf("image_file: %v", err)
 		}

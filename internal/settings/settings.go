@@ -1,12 +1,13 @@
 // Package settings holds what the designer sets once: the service, the
 // output folder and the defaults of a generation. The token lives in the
-// system keyring where there is one.
+// system keyring, or where there is none in a file only the user can read.
 package settings
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Theme choices.
@@ -15,6 +16,9 @@ const (
 	ThemeLight  = "light"
 	ThemeDark   = "dark"
 )
+
+// DefaultRunLimit bounds one run (create, wait, downloads).
+const DefaultRunLimit = 10 * time.Minute
 
 // Settings is the whole set, as the settings screen edits it.
 type Settings struct {
@@ -25,6 +29,7 @@ type Settings struct {
 	Sync         bool
 	CallbackURL  string
 	Theme        string
+	RunLimit     time.Duration // whole minutes, 1..120
 }
 
 // Prefs is the key-value store the values are kept in (fyne.Preferences
@@ -38,6 +43,7 @@ type Prefs interface {
 	SetBool(key string, value bool)
 	StringListWithFallback(key string, fallback []string) []string
 	SetStringList(key string, value []string)
+	RemoveValue(key string)
 }
 
 // Secrets keeps the token out of the plain preferences file.
@@ -48,12 +54,25 @@ type Secrets interface {
 
 // Store reads and writes Settings.
 type Store struct {
-	prefs   Prefs
-	secrets Secrets // nil: the token goes to prefs
+	prefs     Prefs
+	secrets   Secrets // the keyring; nil when there is none
+	tokenFile string  // the fallback: a file of mode 0600
 }
 
-// NewStore makes a store; secrets may be nil.
-func NewStore(prefs Prefs, secrets Secrets) *Store { return &Store{prefs: prefs, secrets: secrets} }
+// NewStore makes a store; secrets may be nil. tokenFile is where the
+// token goes when the keyring cannot keep it.
+func NewStore(prefs Prefs, secrets Secrets, tokenFile string) *Store {
+	return &Store{prefs: prefs, secrets: secrets, tokenFile: tokenFile}
+}
+
+// DefaultTokenFile is the fallback token file in the user's config folder.
+func DefaultTokenFile() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "backdrop", "token")
+}
 
 // Load reads the settings with their defaults.
 func (s *Store) Load() Settings {
@@ -64,34 +83,85 @@ func (s *Store) Load() Settings {
 		Sync:         s.prefs.BoolWithFallback("sync", false),
 		CallbackURL:  s.prefs.StringWithFallback("callback_url", ""),
 		Theme:        s.prefs.StringWithFallback("theme", ThemeSystem),
+		RunLimit:     time.Duration(s.prefs.IntWithFallback("run_limit_minutes", int(DefaultRunLimit/time.Minute))) * time.Minute,
 	}
 	if st.DefaultBatch < 1 || st.DefaultBatch > 4 {
 		st.DefaultBatch = 2
 	}
-	st.Token = s.prefs.StringWithFallback("token", "")
-	if s.secrets != nil {
-		if t, err := s.secrets.Get(); err == nil && t != "" {
-			st.Token = t
-		}
+	if st.RunLimit < time.Minute || st.RunLimit > 2*time.Hour {
+		st.RunLimit = DefaultRunLimit
 	}
+	st.Token = s.loadToken()
 	return st
 }
 
-// Save writes the settings. The token goes to the keyring when it works,
-// and only otherwise to the preferences file.
-func (s *Store) Save(st Settings) {
+// loadToken reads the keyring, then the file. A token an older version
+// left in the preferences file is moved out of it.
+func (s *Store) loadToken() string {
+	if legacy := s.prefs.StringWithFallback("token", ""); legacy != "" {
+		if s.saveToken(legacy) == nil {
+			s.prefs.RemoveValue("token")
+		}
+	}
+	if s.secrets != nil {
+		if t, err := s.secrets.Get(); err == nil && t != "" {
+			return t
+		}
+	}
+	if data, err := os.ReadFile(s.tokenFile); err == nil {
+		return strings.TrimSpace(string(data))
+	}
+	return ""
+}
+
+// Save writes the settings.
+func (s *Store) Save(st Settings) error {
 	s.prefs.SetString("endpoint", strings.TrimSpace(st.Endpoint))
 	s.prefs.SetString("output_dir", strings.TrimSpace(st.OutputDir))
 	s.prefs.SetInt("default_batch", st.DefaultBatch)
 	s.prefs.SetBool("sync", st.Sync)
 	s.prefs.SetString("callback_url", strings.TrimSpace(st.CallbackURL))
 	s.prefs.SetString("theme", st.Theme)
-	token := strings.TrimSpace(st.Token)
-	if s.secrets != nil && s.secrets.Set(token) == nil {
-		s.prefs.SetString("token", "")
-		return
+	if st.RunLimit >= time.Minute {
+		s.prefs.SetInt("run_limit_minutes", int(st.RunLimit/time.Minute))
 	}
-	s.prefs.SetString("token", token)
+	return s.saveToken(strings.TrimSpace(st.Token))
+}
+
+// saveToken keeps the token in the keyring when it works, else in the
+// file (0600, in a 0700 folder); an empty token removes it from both.
+func (s *Store) saveToken(token string) error {
+	if s.secrets != nil && s.secrets.Set(token) == nil {
+		os.Remove(s.tokenFile)
+		return nil
+	}
+	if token == "" {
+		if err := os.Remove(s.tokenFile); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(s.tokenFile), 0o700); err != nil {
+		return err
+	}
+	tmp := s.tokenFile + ".new"
+	if err := os.WriteFile(tmp, []byte(token+"\n"), 0o600); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil { // an old .new may have had another mode
+		return err
+	}
+	return os.Rename(tmp, s.tokenFile)
+}
+
+// TokenPlace says in words where a saved token is kept.
+func (s *Store) TokenPlace() string {
+	if s.secrets != nil {
+		if _, err := s.secrets.Get(); err == nil {
+			return "Saved in the system keyring."
+		}
+	}
+	return "No system keyring here: saved in " + s.tokenFile + ", a file only you can read."
 }
 
 // RecentPrompts returns the last prompts used, newest first.

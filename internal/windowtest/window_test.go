@@ -1,15 +1,9 @@
 package windowtest
 
 import (
-	"bytes"
-	"context"
-	"fmt"
-	"net"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -18,133 +12,154 @@ import (
 	"backdrop/internal/testshot"
 )
 
-const token = "sk-window-test"
-
-// need skips when a tool is missing; `make test` installs them.
-func need(t *testing.T, tools ...string) {
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (make test installs it)", tool)
-		}
-	}
-}
-
-// startXvfb runs a virtual display and returns its DISPLAY value.
-func startXvfb(t *testing.T) string {
-	for n := 90 + os.Getpid()%100; ; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1440x900x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		display := fmt.Sprintf(":%d", n)
-		for i := 0; i < 100; i++ {
-			if exec.Command("xdotool", "getmouselocation").Run() == nil || fileExists(fmt.Sprintf("/tmp/.X11-unix/X%d", n)) {
-				return display
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatal("Xvfb did not start")
-	}
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-func buildBinary(t *testing.T) string {
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	bin := filepath.Join(t.TempDir(), "backdrop")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 func TestKeyboardFlowInARealWindow(t *testing.T) {
-	need(t, "Xvfb", "xdotool")
-	bin := buildBinary(t)
-	display := startXvfb(t)
-
-	srv := contract.New(contract.WithToken(token), contract.WithRecords(true))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewUnstartedServer(srv)
-	hs.Listener = ln
-	hs.Start()
-	defer hs.Close()
-	defer srv.Close()
-
-	dir := t.TempDir()
-	shot := testshot.Write(t, dir, "blue box.png", 200, 160)
-	out := filepath.Join(dir, "out")
-	home := filepath.Join(dir, "home")
-	for _, sub := range []string{".config", ".cache"} {
-		os.MkdirAll(filepath.Join(home, sub), 0o755)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	app := exec.CommandContext(ctx, bin, "--endpoint", hs.URL, "--token", token, "--out", out, shot)
-	env := append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
-	app.Env = env
-	var logs bytes.Buffer
-	app.Stdout, app.Stderr = &logs, &logs
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		app.Process.Kill()
-		app.Wait()
-		if t.Failed() {
-			t.Logf("app output:\n%s", logs.String())
-		}
-	}()
-
-	xdo := func(args ...string) string {
-		cmd := exec.CommandContext(ctx, "xdotool", args...)
-		cmd.Env = env
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("xdotool %v: %v\n%s", args, err, b)
-		}
-		return strings.TrimSpace(string(b))
-	}
-	win := strings.Fields(xdo("search", "--sync", "--onlyvisible", "--name", "^Backdrop$"))[0]
-	// Xvfb has no window manager: the only window has the keyboard.
-	xdo("mousemove", "--window", win, "600", "20")
-	time.Sleep(500 * time.Millisecond) // let the first frame and the loaded shot settle
+	shot := testshot.Write(t, t.TempDir(), "blue box.png", 200, 160)
+	s := start(t, nil, shot)
+	s.waitFor("event loaded")
 	prompt := "white marble tabletop"
-	xdo("type", "--delay", "20", prompt)
-	xdo("key", "ctrl+Return")
-	xdo("key", "ctrl+shift+s")
-
-	deadline := time.Now().Add(60 * time.Second)
-	want := []string{"blue box-bg-1.png", "blue box-bg-2.png"}
-	for {
-		missing := 0
-		for _, name := range want {
-			if !fileExists(filepath.Join(out, name)) {
-				missing++
-			}
+	s.xdo("type", "--delay", "20", prompt)
+	s.waitFor("status Loaded blue box.png")
+	s.xdo("key", "ctrl+Return")
+	s.xdo("key", "ctrl+shift+s")
+	s.waitFor("event saved")
+	for _, name := range []string{"blue box-bg-1.png", "blue box-bg-2.png"} {
+		if _, err := os.Stat(filepath.Join(s.out, name)); err != nil {
+			entries, _ := os.ReadDir(s.out)
+			t.Fatalf("%s was not saved (found %v)", name, entries)
 		}
-		if missing == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			entries, _ := os.ReadDir(out)
-			t.Fatalf("variants did not arrive in %s (found %v)", out, entries)
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	creates := srv.Creates()
+	creates := s.srv.Creates()
 	if len(creates) != 1 || creates[0].Prompt != prompt || creates[0].BatchSize != 2 {
 		t.Fatalf("server saw %+v", creates)
 	}
+}
+
+// xclip puts data on the clipboard of the session's display as target and
+// keeps serving it (in the foreground, so that the test can end it).
+func (s *session) xclip(target string, data []byte) {
+	s.t.Helper()
+	need(s.t, "xclip")
+	cmd := exec.CommandContext(s.ctx, "xclip", "-quiet", "-selection", "clipboard", "-t", target, "-i")
+	cmd.Env = s.env
+	cmd.Stdin = strings.NewReader(string(data))
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// xclip owns the selection once it answers a request for it.
+	for {
+		probe := exec.CommandContext(s.ctx, "xclip", "-selection", "clipboard", "-t", "TARGETS", "-o")
+		probe.Env = s.env
+		if out, err := probe.Output(); err == nil && strings.Contains(string(out), target) {
+			return
+		}
+		if s.ctx.Err() != nil {
+			s.t.Fatal("xclip never owned the clipboard")
+		}
+	}
+}
+
+func TestCtrlVPastesAnImageAndACopiedFile(t *testing.T) {
+	dir := t.TempDir()
+	s := start(t, nil)
+
+	// An image (as a browser or an editor copies one), with the prompt
+	// focused: Ctrl+V loads it rather than pasting text.
+	image, err := os.ReadFile(testshot.Write(t, dir, "copied.png", 320, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.xclip("image/png", image)
+	from := s.mark()
+	s.xdo("key", "ctrl+v")
+	s.waitAfter(from, "event loaded")
+	if line := s.waitAfter(from, "status Loaded pasted-"); !strings.HasSuffix(line, ".png.") {
+		t.Fatalf("status %q", line)
+	}
+
+	// A file copied in a file manager (GNOME's target, then the plain
+	// URI list): that file is opened.
+	first := testshot.Write(t, dir, "first shot.png", 240, 180)
+	s.xclip("x-special/gnome-copied-files", []byte("copy\nfile://"+strings.ReplaceAll(first, " ", "%20")))
+	from = s.mark()
+	s.xdo("key", "ctrl+v")
+	s.waitAfter(from, "status Loaded first shot.png")
+
+	second := testshot.Write(t, dir, "second.png", 240, 180)
+	s.xclip("text/uri-list", []byte("file://"+second+"\r\n"))
+	from = s.mark()
+	s.xdo("key", "ctrl+v")
+	s.waitAfter(from, "status Loaded second.png")
+
+	// Text, with the prompt focused: it goes into the prompt.
+	s.xclip("UTF8_STRING", []byte("soft shadow"))
+	from = s.mark()
+	s.xdo("key", "ctrl+v")
+	s.waitAfter(from, "event pasted-text")
+	s.xdo("key", "ctrl+Return")
+	s.waitAfter(from, "event finished")
+	if creates := s.srv.Creates(); len(creates) != 1 || creates[0].Prompt != "soft shadow" {
+		t.Fatalf("server saw %+v", creates)
+	}
+}
+
+// TestEscCancelsFromEveryFocusableWidget starts a run that never ends,
+// moves the focus on with Tab, presses Esc and checks the run stopped;
+// round the focus cycle of the gallery and then of Compare.
+func TestEscCancelsFromEveryFocusableWidget(t *testing.T) {
+	shot := testshot.Write(t, t.TempDir(), "box.png", 200, 160)
+	s := start(t, []contract.Option{contract.WithScript(make([]contract.Step, 1_000_000)...)}, shot)
+	s.waitFor("event loaded")
+	s.xdo("type", "--delay", "20", "linen")
+	seen := map[string]int{}
+	for _, view := range []string{"ctrl+g", "ctrl+k"} {
+		s.xdo("key", view)
+		// Thirty steps go round the whole focus cycle of either view.
+		for i := 0; i < 30; i++ {
+			from := s.mark()
+			s.xdo("key", "ctrl+Return")
+			s.waitAfter(from, "status Queued")
+			s.xdo("key", "Escape")
+			line := s.waitAfter(from, "escape ")
+			s.waitAfter(from, "status Cancelled.")
+			s.waitAfter(from, "event finished")
+			seen[strings.TrimPrefix(line, "escape ")]++
+			s.xdo("key", "Tab")
+		}
+	}
+	for _, want := range []string{"*keyed.Entry", "*keyed.Slider", "*ui.tipButton", "*keyed.Button", "*keyed.Select", "*keyed.Hyperlink", "*compare.View"} {
+		if seen[want] == 0 {
+			t.Errorf("Esc was never tried from a %s (saw %v)", want, seen)
+		}
+	}
+	t.Logf("Esc cancelled from: %v", seen)
+	if n := len(s.srv.Creates()); n < 5 {
+		t.Fatalf("only %d runs were started", n)
+	}
+}
+
+// TestWindowKeepsItsMinimumSize shrinks the window below its minimum (no
+// window manager enforces it under Xvfb) and checks it comes back to
+// 900×600, then that it works there.
+func TestWindowKeepsItsMinimumSize(t *testing.T) {
+	shot := testshot.Write(t, t.TempDir(), "small.png", 200, 160)
+	s := start(t, nil, shot)
+	s.waitFor("event loaded")
+	s.xdo("windowsize", s.win, "640", "420")
+	s.waitFor("status The window is kept at its minimum size.")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		w, h := s.geometry()
+		if w >= 900 && h >= 600 && w <= 910 && h <= 610 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the window is %dx%d, want its minimum, about 900x600", w, h)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	from := s.mark()
+	s.xdo("type", "--delay", "20", "paper")
+	s.xdo("key", "ctrl+Return")
+	s.waitAfter(from, "status Done: 2 variants.")
 }

@@ -13,26 +13,42 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"backdrop/ui/keyed"
 )
 
 // Item is one image the designer can compare, such as "Original" or
 // "Variant 2".
 type Item struct {
 	Label string
-	Image image.Image
+	Image image.Image // nil in a prepared item, which keeps only its copies
 
 	mips *mipChain // drawable copies made ahead by Prepare, if any
 }
 
-// Prepare makes an item with its drawable copies built now. Building them
-// takes a moment for a large image (about 0.1 s at 4096²), so call it off
-// the UI thread; an Item made without it builds them on first show.
+// Prepare makes an item with its drawable copies built now: a display copy
+// (at most 2048 px a side) and its halvings in memory, and for a larger
+// image its full-size pixels in tiles on disk, read only when zoomed in.
+// The item does not hold on to img. Building takes a moment for a large
+// image (under a second at 4096²), so call it off the UI thread; an Item
+// made without it keeps its Image and builds the copies on first show.
 func Prepare(label string, img image.Image) Item {
-	it := Item{Label: label, Image: img}
+	it := Item{Label: label}
 	if img != nil && !img.Bounds().Empty() {
 		it.mips = newMipChain(img)
 	}
 	return it
+}
+
+// Size is the item's full size in pixels.
+func (it Item) Size() (int, int) {
+	switch {
+	case it.mips != nil:
+		return int(it.mips.size.x), int(it.mips.size.y)
+	case it.Image != nil:
+		return it.Image.Bounds().Dx(), it.Image.Bounds().Dy()
+	}
+	return 0, 0
 }
 
 // Mode is how the two chosen items are shown.
@@ -58,9 +74,12 @@ type View struct {
 	mode        Mode
 	divider     float64 // split position as a fraction of the pane width
 	state       viewState
+	flash       bool       // the left item shown on both sides (a held B)
+	keyHook     keyed.Hook // the window's keys (Esc, F1), asked first
+	focused     bool
 
 	toolbar                 *toolbar
-	leftSelect, rightSelect *widget.Select
+	leftSelect, rightSelect *keyed.Select
 	leftPane, rightPane     *pane
 	split                   *splitPane
 }
@@ -71,8 +90,8 @@ func New() *View {
 	v := &View{left: -1, right: -1, divider: 0.5, state: newViewState()}
 	v.ExtendBaseWidget(v)
 	v.toolbar = newToolbar(v)
-	v.leftSelect = widget.NewSelect(nil, func(string) { v.Choose(v.leftSelect.SelectedIndex(), v.right) })
-	v.rightSelect = widget.NewSelect(nil, func(string) { v.Choose(v.left, v.rightSelect.SelectedIndex()) })
+	v.leftSelect = keyed.NewSelect(nil, func(string) { v.Choose(v.leftSelect.SelectedIndex(), v.right) }, v.hook)
+	v.rightSelect = keyed.NewSelect(nil, func(string) { v.Choose(v.left, v.rightSelect.SelectedIndex()) }, v.hook)
 	v.leftPane = newPane(v, sideLeft)
 	v.rightPane = newPane(v, sideRight)
 	v.split = newSplitPane(v)
@@ -231,19 +250,22 @@ func (v *View) valid(i int) bool { return i >= 0 && i < len(v.items) }
 
 // size is the pixel size of item i, or zero when there is none.
 func (v *View) size(i int) vec {
-	if !v.valid(i) || v.items[i].Image == nil {
+	if !v.valid(i) {
 		return vec{}
 	}
-	b := v.items[i].Image.Bounds()
-	return vec{float64(b.Dx()), float64(b.Dy())}
+	w, h := v.items[i].Size()
+	return vec{float64(w), float64(h)}
 }
 
 // mipsFor returns the drawable copies of item i, building them on first use.
 func (v *View) mipsFor(i int) *mipChain {
-	if !v.valid(i) || v.items[i].Image == nil || v.items[i].Image.Bounds().Empty() {
+	if !v.valid(i) {
 		return nil
 	}
 	if v.mips[i] == nil {
+		if v.items[i].Image == nil || v.items[i].Image.Bounds().Empty() {
+			return nil
+		}
 		v.mips[i] = newMipChain(v.items[i].Image)
 	}
 	return v.mips[i]
@@ -266,7 +288,7 @@ func zoomText(z float64) string {
 }
 
 // choose selects option i without a needless OnChanged round trip.
-func choose(s *widget.Select, i int) {
+func choose(s *keyed.Select, i int) {
 	switch {
 	case s.SelectedIndex() == i:
 	case i < 0:

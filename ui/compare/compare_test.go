@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 var (
@@ -108,7 +109,7 @@ func TestModeSwitch(t *testing.T) {
 	v.Choose(0, 2)
 	w := showView(t, v)
 
-	v.toolbar.mode.SetSelected("Split")
+	test.Tap(v.toolbar.modes[Split])
 	if v.Mode() != Split {
 		t.Fatalf("mode = %v, want Split", v.Mode())
 	}
@@ -126,7 +127,7 @@ func TestModeSwitch(t *testing.T) {
 	}
 
 	v.SetMode(SideBySide)
-	if v.toolbar.mode.Selected != "Side by side" || !v.leftPane.Visible() || v.split.Visible() {
+	if v.toolbar.modes[SideBySide].Importance != widget.HighImportance || !v.leftPane.Visible() || v.split.Visible() {
 		t.Error("SetMode(SideBySide) did not show the two panes")
 	}
 }
@@ -314,12 +315,66 @@ func TestPreparedItemsKeepTheirCopies(t *testing.T) {
 	test.NewTempApp(t)
 	img := image.NewNRGBA(image.Rect(0, 0, 64, 48))
 	it := Prepare("Original", img)
-	if it.mips == nil || it.Label != "Original" || it.Image != img {
-		t.Fatal("Prepare did not build the copies")
+	if it.mips == nil || it.Label != "Original" || it.Image != nil {
+		t.Fatal("Prepare did not build the copies, or kept the image")
+	}
+	if w, h := it.Size(); w != 64 || h != 48 {
+		t.Fatalf("size %dx%d", w, h)
 	}
 	v := New()
 	v.SetItems([]Item{it, Prepare("Variant 1", img)})
 	if v.mips[0] != it.mips {
 		t.Fatal("SetItems rebuilt a prepared item's copies")
+	}
+}
+
+func TestKeysZoomAndHoldingBShowsTheOriginal(t *testing.T) {
+	test.NewTempApp(t)
+	v := New()
+	v.SetItems(solidItems())
+	v.Choose(0, 2)
+	w := showView(t, v)
+	var hooked []fyne.KeyName
+	v.SetKeyHook(func(k *fyne.KeyEvent) bool { hooked = append(hooked, k.Name); return k.Name == fyne.KeyEscape })
+	w.Canvas().Focus(v)
+
+	fit := v.Zoom()
+	test.Type(v, "+")
+	if v.Zoom() <= fit {
+		t.Fatalf("+ left the zoom at %v (fit %v)", v.Zoom(), fit)
+	}
+	test.Type(v, "1")
+	if v.Zoom() != 1 {
+		t.Fatalf("1 zoomed to %v", v.Zoom())
+	}
+	test.Type(v, "-")
+	if v.Zoom() >= 1 {
+		t.Fatalf("- left the zoom at %v", v.Zoom())
+	}
+	test.Type(v, "0")
+	if v.Zoom() != fit {
+		t.Fatalf("0 zoomed to %v, want the fit %v", v.Zoom(), fit)
+	}
+
+	if got := colourAt(w, centreOf(v.rightPane, .5, .5)); got != blue {
+		t.Fatalf("right pane shows %v before B", got)
+	}
+	v.KeyDown(&fyne.KeyEvent{Name: fyne.KeyB})
+	if got := colourAt(w, centreOf(v.rightPane, .5, .5)); got != red {
+		t.Fatalf("right pane shows %v while B is held, want the original (red)", got)
+	}
+	v.KeyUp(&fyne.KeyEvent{Name: fyne.KeyB})
+	if got := colourAt(w, centreOf(v.rightPane, .5, .5)); got != blue {
+		t.Fatalf("right pane shows %v after B", got)
+	}
+
+	// Esc goes to the window from the view and from each of its controls.
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	v.toolbar.slider.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	v.toolbar.fit.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	v.toolbar.modes[Split].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	v.leftSelect.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if len(hooked) != 5 {
+		t.Fatalf("the window heard %d of 5 Esc presses", len(hooked))
 	}
 }

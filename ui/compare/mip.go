@@ -9,10 +9,18 @@ import (
 // saves nothing worth its memory.
 const mipSmallest = 64
 
-// mipChain holds an image and successively half-sized copies of it, so that
-// showing a big image zoomed out filters a few pixels rather than millions.
+// displaySide bounds the copies kept in memory: enough to fill a pane on a
+// 4K screen. Above it the full-size pixels are read from tiles on disk,
+// only where a zoomed-in pane needs them.
+const displaySide = 2048
+
+// mipChain holds an image's display copy and successively half-sized
+// copies of it, so that showing a big image zoomed out filters a few
+// pixels rather than millions; a larger image's full-size pixels are in
+// tiles.
 type mipChain struct {
-	levels []*image.RGBA // levels[0] is full size, each next one half of it
+	levels []*image.RGBA // levels[0] is the display copy, each next one half of it
+	tiles  *tileStore    // full size, when larger than levels[0]; nil otherwise
 	size   vec           // full size in pixels
 	opaque bool          // no transparency: no checkerboard, plain copy
 }
@@ -20,15 +28,31 @@ type mipChain struct {
 func newMipChain(img image.Image) *mipChain {
 	base := toRGBA(img)
 	m := &mipChain{
-		levels: []*image.RGBA{base},
 		size:   vec{float64(base.Rect.Dx()), float64(base.Rect.Dy())},
 		opaque: base.Opaque(),
 	}
-	for l := base; max(l.Rect.Dx(), l.Rect.Dy()) > mipSmallest; {
+	top := base
+	if max(base.Rect.Dx(), base.Rect.Dy()) > displaySide {
+		if tiles, err := newTileStore(base); err == nil {
+			m.tiles = tiles
+			for max(top.Rect.Dx(), top.Rect.Dy()) > displaySide {
+				top = halve(top)
+			}
+		}
+		// Without a tile file the full size stays in memory.
+	}
+	m.levels = []*image.RGBA{top}
+	for l := top; max(l.Rect.Dx(), l.Rect.Dy()) > mipSmallest; {
 		l = halve(l)
 		m.levels = append(m.levels, l)
 	}
 	return m
+}
+
+// fullSize reports whether drawing at scale (screen pixels per full-size
+// pixel) needs the full-size tiles: the display copy would be enlarged.
+func (m *mipChain) fullSize(scale float64) bool {
+	return m.tiles != nil && scale*m.size.x > float64(m.levels[0].Rect.Dx())
 }
 
 // level picks the copy to draw from at the given scale (screen pixels per
@@ -37,7 +61,7 @@ func newMipChain(img image.Image) *mipChain {
 // reduction is left to the filter.
 func (m *mipChain) level(scale float64) (*image.RGBA, float64) {
 	i := 0
-	for s := scale; i+1 < len(m.levels) && s*2 <= 1; s *= 2 {
+	for s := scale * m.size.x / float64(m.levels[0].Rect.Dx()); i+1 < len(m.levels) && s*2 <= 1; s *= 2 {
 		i++
 	}
 	// The halved copies round odd sizes up, so rescale by the real ratio.

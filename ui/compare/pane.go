@@ -37,6 +37,7 @@ type pane struct {
 	// The last render, reused while nothing it depends on changed.
 	rendered  *image.RGBA
 	renderKey renderKey
+	scratch   *image.RGBA // full-size pixels read for a zoomed-in view
 }
 
 // renderKey is everything a render depends on.
@@ -75,6 +76,9 @@ func (p *pane) Dragged(e *fyne.DragEvent) {
 // DragEnd is part of fyne.Draggable; nothing is left to do.
 func (p *pane) DragEnd() {}
 
+// Tapped gives the view the keyboard (zoom keys, a held B).
+func (p *pane) Tapped(*fyne.PointEvent) { p.view.takeFocus() }
+
 // Scrolled zooms all panes around the pointer.
 func (p *pane) Scrolled(e *fyne.ScrollEvent) {
 	if e.Scrolled.DY == 0 {
@@ -107,9 +111,9 @@ func (p *pane) render(w, h int) image.Image {
 	case sideLeft:
 		key.left = v.left
 	case sideRight:
-		key.right = v.right
+		key.right = v.shownRight()
 	case sideBoth:
-		key.left, key.right, key.divider = v.left, v.right, v.divider
+		key.left, key.right, key.divider = v.left, v.shownRight(), v.divider
 	}
 	if p.rendered != nil && key == p.renderKey {
 		return p.rendered
@@ -125,13 +129,13 @@ func (p *pane) render(w, h int) image.Image {
 		cut = w
 	}
 	if m := v.mipsFor(key.left); m != nil {
-		drawItem(dst.SubImage(image.Rect(0, 0, cut, h)).(*image.RGBA), m, &v.state, vp)
+		p.scratch = drawItem(dst.SubImage(image.Rect(0, 0, cut, h)).(*image.RGBA), m, &v.state, vp, p.scratch)
 	}
 	if p.side == sideRight {
 		cut = 0
 	}
 	if m := v.mipsFor(key.right); m != nil {
-		drawItem(dst.SubImage(image.Rect(cut, 0, w, h)).(*image.RGBA), m, &v.state, vp)
+		p.scratch = drawItem(dst.SubImage(image.Rect(cut, 0, w, h)).(*image.RGBA), m, &v.state, vp, p.scratch)
 	}
 	p.renderKey = key
 	return dst

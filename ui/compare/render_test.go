@@ -63,7 +63,7 @@ func TestDrawItemCoversThePlacedRect(t *testing.T) {
 	m := newMipChain(solid(100, 50, color.NRGBA{255, 0, 0, 255}))
 	s := viewState{zoom: 2, centre: vec{0.5, 0.5}, ref: vec{100, 50}}
 	dst := image.NewRGBA(image.Rect(0, 0, 300, 200))
-	drawItem(dst, m, &s, vec{300, 200})
+	drawItem(dst, m, &s, vec{300, 200}, nil)
 	// The 200x100 image is centred: x 50..250, y 50..150.
 	for _, p := range []struct {
 		x, y int
@@ -79,7 +79,7 @@ func TestTransparentShowsChecker(t *testing.T) {
 	m := newMipChain(solid(64, 64, color.NRGBA{}))
 	s := viewState{zoom: 1, centre: vec{0.5, 0.5}, ref: vec{64, 64}}
 	dst := image.NewRGBA(image.Rect(0, 0, 64, 64))
-	drawItem(dst, m, &s, vec{64, 64})
+	drawItem(dst, m, &s, vec{64, 64}, nil)
 	if a, b := dst.RGBAAt(0, 0), dst.RGBAAt(checkerCell, 0); a != checkerLight || b != checkerDark {
 		t.Errorf("checker cells = %v, %v", a, b)
 	}
@@ -99,7 +99,7 @@ func BenchmarkRender(b *testing.B) {
 		dst := image.NewRGBA(image.Rect(0, 0, 1000, 700))
 		b.Run("zoom", func(b *testing.B) {
 			for b.Loop() {
-				drawItem(dst, m, &s, vec{1000, 700})
+				drawItem(dst, m, &s, vec{1000, 700}, nil)
 			}
 		})
 	}

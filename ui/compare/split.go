@@ -89,7 +89,7 @@ func (r *splitRenderer) Layout(size fyne.Size) {
 func (r *splitRenderer) Refresh() {
 	s := r.split
 	s.leftChip.setText(s.view.label(s.view.left))
-	s.rightChip.setText(s.view.label(s.view.right))
+	s.rightChip.setText(s.view.label(s.view.shownRight()))
 	r.Layout(s.Size())
 	s.pane.Refresh()
 }

@@ -7,19 +7,24 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+
+	"backdrop/ui/keyed"
 )
 
 // The mode choices as the toolbar names them, in Mode order.
 var modeNames = []string{"Side by side", "Split"}
 
+// minSliderWidth keeps the zoom slider usable however narrow the view.
+const minSliderWidth = 90
+
 // toolbar holds the mode choice and the zoom controls. The slider runs over
 // log2 of the zoom, so each doubling takes the same travel.
 type toolbar struct {
 	view    *View
-	mode    *widget.RadioGroup
-	fit     *widget.Button
-	actual  *widget.Button
-	slider  *widget.Slider
+	modes   []*keyed.Button
+	fit     *keyed.Button
+	actual  *keyed.Button
+	slider  *keyed.Slider
 	percent *widget.Label
 	content fyne.CanvasObject
 
@@ -28,21 +33,12 @@ type toolbar struct {
 
 func newToolbar(v *View) *toolbar {
 	t := &toolbar{view: v}
-	t.mode = widget.NewRadioGroup(modeNames, func(name string) {
-		if t.syncing {
-			return
-		}
-		for m, n := range modeNames {
-			if n == name {
-				v.SetMode(Mode(m))
-			}
-		}
-	})
-	t.mode.Horizontal = true
-	t.mode.Required = true
-	t.fit = widget.NewButton("Fit", v.Fit)
-	t.actual = widget.NewButton("100 %", v.Actual)
-	t.slider = widget.NewSlider(math.Log2(minZoom), math.Log2(maxZoom))
+	for m, name := range modeNames {
+		t.modes = append(t.modes, keyed.NewButton(name, nil, func() { v.SetMode(Mode(m)) }, v.hook))
+	}
+	t.fit = keyed.NewButton("Fit", nil, v.Fit, v.hook)
+	t.actual = keyed.NewButton("100 %", nil, v.Actual, v.hook)
+	t.slider = keyed.NewSlider(math.Log2(minZoom), math.Log2(maxZoom), v.hook)
 	t.slider.Step = 0.01
 	t.slider.OnChanged = func(value float64) {
 		if !t.syncing {
@@ -53,9 +49,10 @@ func newToolbar(v *View) *toolbar {
 	t.percent.Alignment = fyne.TextAlignTrailing
 	// Sized for the widest text, so the slider does not twitch while zooming.
 	percent := container.New(layout.NewGridWrapLayout(t.percent.MinSize()), t.percent)
+	slider := container.New(&minWidth{minSliderWidth}, t.slider)
 
-	left := container.NewHBox(t.mode, widget.NewSeparator(), t.fit, t.actual)
-	t.content = container.NewBorder(nil, nil, left, percent, t.slider)
+	left := container.NewHBox(t.modes[0], t.modes[1], widget.NewSeparator(), t.fit, t.actual)
+	t.content = container.NewBorder(nil, nil, left, percent, slider)
 	return t
 }
 
@@ -63,8 +60,15 @@ func newToolbar(v *View) *toolbar {
 func (t *toolbar) sync() {
 	t.syncing = true
 	defer func() { t.syncing = false }()
-	if name := modeNames[t.view.mode]; t.mode.Selected != name {
-		t.mode.SetSelected(name)
+	for m, b := range t.modes {
+		want := widget.MediumImportance
+		if Mode(m) == t.view.mode {
+			want = widget.HighImportance
+		}
+		if b.Importance != want {
+			b.Importance = want
+			b.Refresh()
+		}
 	}
 	zoom := t.view.state.zoom
 	if value := math.Log2(zoom); math.Abs(t.slider.Value-value) > t.slider.Step/2 {
@@ -73,4 +77,23 @@ func (t *toolbar) sync() {
 	if text := zoomText(zoom); t.percent.Text != text {
 		t.percent.SetText(text)
 	}
+}
+
+// minWidth stretches its child over the space it is given, asking for at
+// least width.
+type minWidth struct{ width float32 }
+
+func (l *minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return fyne.NewSize(max(m.Width, l.width), m.Height)
 }

@@ -20,9 +20,10 @@ func OpenImage() (string, error) {
 		Filter("Images", "png", "jpg", "jpeg", "webp", "bmp").Load())
 }
 
-// SaveImage asks where to save an image.
-func SaveImage(suggested string) (string, error) {
-	return cancelled(dialog.File().Title("Save variant").SetStartFile(suggested).
+// SaveImage asks where to save an image, starting in dir. GTK asks before
+// replacing a file.
+func SaveImage(dir, suggested string) (string, error) {
+	return cancelled(dialog.File().Title("Save variant").SetStartDir(dir).SetStartFile(suggested).
 		Filter("PNG image", "png").Filter("JPEG image", "jpg", "jpeg").Save())
 }
 

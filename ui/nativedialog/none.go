@@ -9,6 +9,6 @@ const Available = false
 
 var errNone = errors.New("native dialogs need a cgo build")
 
-func OpenImage() (string, error)                 { return "", errNone }
-func SaveImage(suggested string) (string, error) { return "", errNone }
-func ChooseFolder(start string) (string, error)  { return "", errNone }
+func OpenImage() (string, error)                      { return "", errNone }
+func SaveImage(dir, suggested string) (string, error) { return "", errNone }
+func ChooseFolder(start string) (string, error)       { return "", errNone }

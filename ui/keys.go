@@ -1,0 +1,32 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+)
+
+// onKey answers the keys that work whatever has focus: Esc cancels a
+// run (or a pending one), F1 shows the shortcut sheet. Every focusable
+// widget of the window asks it first (see package keyed); the canvas asks
+// it when nothing has focus.
+func (w *Window) onKey(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyEscape:
+		if w.cancel == nil && !w.runPending {
+			// No run: Esc closes a dialog, as anywhere else.
+			if top := w.win.Canvas().Overlays().Top(); top != nil {
+				top.Hide()
+				return true
+			}
+			return false // let a widget use Esc (e.g. close a drop-down)
+		}
+		w.logEvent("escape", fmt.Sprintf("%T", w.win.Canvas().Focused()))
+		w.cancelRun()
+		return true
+	case fyne.KeyF1:
+		w.showShortcuts()
+		return true
+	}
+	return false
+}
