@@ -115,6 +115,21 @@ func TestRunTakesNoMoreThanTheBatch(t *testing.T) {
 	}
 }
 
+// A caller whose Generate follows an existing task passes no batch size:
+// every result the task holds (up to four) is kept.
+func TestRunWithoutABatchKeepsEveryVariant(t *testing.T) {
+	c := &scripted{id: "t", bodies: map[string][]byte{}}
+	for i := range 6 {
+		ref := "https://cdn.test/" + string(rune('a'+i)) + ".png"
+		c.refs = append(c.refs, ref)
+		c.bodies[ref] = pngBytes(2, 2)
+	}
+	res, err := Run(context.Background(), c, api.CreateRequest{}, t.TempDir(), nil)
+	if err != nil || len(res.Images) != api.MaxBatchSize {
+		t.Fatalf("%d images, %v", len(res.Images), err)
+	}
+}
+
 func TestRunIsBoundedAndNamesTheTask(t *testing.T) {
 	c := &scripted{id: "slow-1", hang: true}
 	ctx, cancel := WithTimeout(context.Background(), 20*time.Millisecond)

@@ -137,9 +137,13 @@ func Run(ctx context.Context, c Client, req api.CreateRequest, cacheDir string, 
 	if task.ID == "" {
 		task.ID = id
 	}
+	// No more results than the batch asked for (each is billed by it). A
+	// request without a batch size may stand for no create at all (the
+	// window's "fetch results" passes an empty one): take what a task can
+	// hold then, never fewer.
 	batch := req.BatchSize
-	if batch == 0 {
-		batch = api.DefaultBatch
+	if batch <= 0 {
+		batch = api.MaxBatchSize
 	}
 	return collect(ctx, c, task, batch, cacheDir, report)
 }
