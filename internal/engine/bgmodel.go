@@ -10,11 +10,14 @@ import (
 // one quadratic surface per channel, fitted to the border. A flat sweep, a
 // gradient and a mild vignette are all quadratic enough.
 type bgModel struct {
-	coef      [3][6]float64 // per channel: 1, x, y, x², xy, y² (x,y in -1..1)
-	w, h      int
-	noise     float64 // median distance of border pixels from the fit
-	threshold float32 // Oklab distance under which a pixel counts as background
-	ok        bool    // false when the border is too busy to be a backdrop
+	coef  [3][6]float64 // per channel: 1, x, y, x², xy, y² (x,y in -1..1)
+	w, h  int
+	noise float64 // median distance of border pixels from the fit
+	// chromaNoise is the median chroma distance alone.
+	chromaNoise float64
+	threshold   float32 // Oklab distance under which a pixel counts as background
+	chromaTol   float32 // how far a shadow's chroma may stray from the backdrop's, scaled
+	ok          bool    // false when the border is too busy to be a backdrop
 }
 
 type borderSample struct {
@@ -80,7 +83,16 @@ func fitBackground(img *image.NRGBA) *bgModel {
 	r := res[:len(inl)]
 	slices.Sort(r)
 	m.noise = r[len(r)/2]
+	// Chroma noise on its own: grain is mostly in lightness, and the
+	// shadow test's chroma tolerance must not grow with it.
+	for i, s := range inl {
+		p := m.at(s.x, s.y)
+		res[i] = math.Hypot(float64(s.c.A-p.A), float64(s.c.B-p.B))
+	}
+	slices.Sort(r)
+	m.chromaNoise = r[len(r)/2]
 	m.threshold = float32(math.Min(0.09, math.Max(0.03, 0.022+4*m.noise)))
+	m.chromaTol = float32(math.Min(0.03, 0.012+2*m.chromaNoise))
 	m.ok = true
 	return m
 }

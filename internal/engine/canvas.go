@@ -57,15 +57,17 @@ func (c *canvas) shade(s []float32, offset int, tint linRGB) {
 }
 
 // finish converts to sRGB, upsamples bilinearly to the output size, adds
-// grain and triangular dither, and quantises.
+// grain and triangular dither, and quantises. It converts the canvas in
+// place (saving a copy per variant): the canvas is spent afterwards.
 func (c *canvas) finish() *image.RGBA {
 	n := c.w * c.h
-	sr, sg, sb := make([]float32, n), make([]float32, n), make([]float32, n)
+	sr, sg, sb := c.r, c.g, c.b
 	for i := 0; i < n; i++ {
 		sr[i] = linearToSRGBFast(c.r[i]) * 255
 		sg[i] = linearToSRGBFast(c.g[i]) * 255
 		sb[i] = linearToSRGBFast(c.b[i]) * 255
 	}
+	c.r, c.g, c.b = nil, nil, nil
 	out := image.NewRGBA(image.Rect(0, 0, c.ow, c.oh))
 	xt := upTaps(c.ow, c.w, c.factor)
 	inv := 1 / float32(c.factor)

@@ -10,7 +10,8 @@ const MaxSide = 4096
 
 // toNRGBA returns src as straight-alpha 8-bit pixels with its origin at
 // (0,0) and no row padding, converting once so hot loops can index Pix
-// directly. A tightly packed *image.NRGBA is used as is (never written to).
+// directly. A tightly packed *image.NRGBA, or an opaque *image.RGBA (the
+// same bytes then), is used as is (never written to).
 func toNRGBA(src image.Image) *image.NRGBA {
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -31,12 +32,27 @@ func toNRGBA(src image.Image) *image.NRGBA {
 			rgba = image.NewRGBA(image.Rect(0, 0, w, h))
 			draw.Draw(rgba, rgba.Rect, src, b.Min, draw.Src)
 		}
-		out = unpremultiply(rgba)
+		if opaque(rgba.Pix) {
+			// Premultiplied and straight alpha agree where alpha is 255.
+			out = &image.NRGBA{Pix: rgba.Pix, Stride: rgba.Stride, Rect: rgba.Rect}
+		} else {
+			out = unpremultiply(rgba)
+		}
 	}
 	if max(w, h) > MaxSide {
 		out = shrinkToFit(out, MaxSide)
 	}
 	return out
+}
+
+// opaque reports whether every pixel of RGBA or NRGBA bytes has alpha 255.
+func opaque(pix []uint8) bool {
+	for i := 3; i < len(pix); i += 4 {
+		if pix[i] != 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // unpremultiply turns premultiplied RGBA into straight NRGBA.

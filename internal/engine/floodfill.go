@@ -15,27 +15,30 @@ const (
 	stateFrame
 )
 
-// Shadow limits: a shadow is the backdrop darkened, Oklab (L,a,b) scaled by
-// s = cbrt(light kept). Below minShadowScale it is too dark to be a soft
-// shadow. maxShadowGradient (8-bit luma per pixel) separates a soft shadow
-// from the crisp edge of a product that happens to be a darker version of
-// the backdrop (grey on white, say).
-const (
-	minShadowScale    = 0.45
-	maxShadowGradient = 4.0
-)
+// nearChroma, in chroma tolerances, is how far from the backdrop's hue a
+// pixel near its colour may stray.
+const nearChroma = 1.5
+
+// minShadowScale is the darkest shadow, as a ratio of Oklab lightness to
+// the backdrop's: about a 90% black layer on white. Anything lighter that
+// keeps the backdrop's hue and chroma (scaled by the same ratio) may be
+// shadow; whether it is, the outline decides (see edges.go).
+const minShadowScale = 0.2
 
 // pixelClasses holds, per padded pixel, what the flood needs.
 type pixelClasses struct {
-	w, h, pw  int
-	dist      []uint8 // Oklab distance to the modelled backdrop ×1024, capped
-	shadow    []uint8 // 1 where the pixel is the backdrop darkened
-	luma      []uint8 // for the edge-sharpness test
-	threshold uint8   // dist below this is backdrop
-	// smoothLimit is the Sobel response (|gx|+|gy|) below which a pixel is
-	// in a gentle gradient: a soft shadow's slope, raised for noisy shots
-	// so that grain alone does not read as an edge.
-	smoothLimit int
+	w, h, pw int
+	dist     []uint8 // Oklab distance to the modelled backdrop ×1024, capped
+	shadow   []uint8 // 1 where the pixel is the backdrop darkened, looseShadow loosely
+	shade    []uint8 // lightness as a share of the backdrop's, ×shadeScale
+	// tint is the chroma left once the backdrop's, darkened to the
+	// pixel's lightness, is taken away (Oklab a and b, ×tintScale).
+	tintA, tintB []int8
+	edge         []uint8 // 1 on a crisp step: an outline, never a penumbra
+	luma         []uint8 // for telling a cliff between neighbours
+	height       []uint8 // local step height, the cliff's measure
+	floor        float32 // gradient noise floor
+	threshold    uint8   // dist below this is backdrop
 }
 
 // lumaPerOklab converts the backdrop model's noise (Oklab distance) into
@@ -44,6 +47,13 @@ const lumaPerOklab = 1 / 0.0021
 
 const distScale = 1024
 
+// shadeScale stores lightness ratios up to 1.27 in a byte; tintScale
+// chroma differences up to ±0.25.
+const (
+	shadeScale = 200
+	tintScale  = 512
+)
+
 func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	pw, ph := w+2, h+2
@@ -51,13 +61,15 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 		w: w, h: h, pw: pw,
 		dist:   make([]uint8, pw*ph),
 		shadow: make([]uint8, pw*ph),
-		luma:   make([]uint8, pw*ph),
+		shade:  make([]uint8, pw*ph),
+		tintA:  make([]int8, pw*ph),
+		tintB:  make([]int8, pw*ph),
 		// Rounded up, so that a pixel the float test calls backdrop (and so
 		// never judges as shadow) is never left out by the 8-bit one.
 		threshold: uint8(min(255, math.Ceil(float64(m.threshold*distScale)))),
-		// Sobel of pure noise σ has |gx|+|gy| of about 5.5σ, rarely past 10σ.
-		smoothLimit: max(int(8*maxShadowGradient), int(10*float64(m.noise)*lumaPerOklab)),
 	}
+	luma := make([]uint8, w*h)
+	chroma := smoothedChroma(img, m)
 	parallelRows(h, func(y0, y1 int) {
 		var cache oklabCache
 		for y := y0; y < y1; y++ {
@@ -67,60 +79,180 @@ func classifyPixels(img *image.NRGBA, m *bgModel) *pixelClasses {
 			for x := 0; x < w; x++ {
 				r, g, b := pix[4*x], pix[4*x+1], pix[4*x+2]
 				p := cache.get(r, g, b)
+				if chroma != nil {
+					p.A, p.B = chroma.at(y*w + x)
+				}
 				nx := float32(normX(x, w))
 				bg := oklab{
 					q[0][0] + nx*(q[0][1]+nx*q[0][2]),
 					q[1][0] + nx*(q[1][1]+nx*q[1][2]),
 					q[2][0] + nx*(q[2][1]+nx*q[2][2]),
 				}
-				d, shadow := m.judge(p, bg)
+				d, shadow, loose := m.judge(p, bg)
 				i := base + x
 				c.dist[i] = uint8(min(255, d*distScale))
-				c.luma[i] = luma8(r, g, b)
-				if shadow {
+				luma[y*w+x] = luma8(r, g, b)
+				switch {
+				case shadow:
 					c.shadow[i] = 1
+				case loose:
+					c.shadow[i] = looseShadow
+				}
+				if bg.L > 0 {
+					s := p.L / bg.L
+					c.shade[i] = uint8(min(255, s*shadeScale+0.5))
+					c.tintA[i] = int8(clamp((p.A-s*bg.A)*tintScale, -127, 127))
+					c.tintB[i] = int8(clamp((p.B-s*bg.B)*tintScale, -127, 127))
 				}
 			}
 		}
 	})
-	// Replicate edge luma into the frame so gradients at the border are sane.
-	for y := 1; y <= h; y++ {
-		c.luma[y*pw] = c.luma[y*pw+1]
-		c.luma[y*pw+w+1] = c.luma[y*pw+w]
-	}
-	copy(c.luma[:pw], c.luma[pw:2*pw])
-	copy(c.luma[(h+1)*pw:], c.luma[h*pw:(h+1)*pw])
 	for i := range c.dist[:pw] {
 		c.dist[i], c.dist[(h+1)*pw+i] = 255, 255
 	}
 	for y := 0; y < ph; y++ {
 		c.dist[y*pw], c.dist[y*pw+pw-1] = 255, 255
 	}
+	plain := func(x, y int) bool { return c.dist[(y+1)*pw+x+1] < c.threshold/2 }
+	luma = smoothLuma(luma, w, h)
+	e := newEdgeMap(luma, w, h, noiseFloor(luma, w, h, plain))
+	c.edge, c.luma, c.height, c.floor = padPlane(e.crisp, w, h), padPlane(e.luma, w, h), padPlane(e.height, w, h), e.floor
 	return c
 }
 
-// smooth reports whether padded pixel i sits in a gentle gradient (a soft
-// shadow) rather than on an edge. Sobel, normalised to luma steps per pixel.
-func (c *pixelClasses) smooth(i int) bool {
-	l, pw := c.luma, c.pw
-	tl, t, tr := int(l[i-pw-1]), int(l[i-pw]), int(l[i-pw+1])
-	ml, mr := int(l[i-1]), int(l[i+1])
-	bl, b, br := int(l[i+pw-1]), int(l[i+pw]), int(l[i+pw+1])
-	gx := (tr + 2*mr + br) - (tl + 2*ml + bl)
-	gy := (bl + 2*b + br) - (tl + 2*t + tr)
-	return abs(gx)+abs(gy) < c.smoothLimit
+// chromaPlanes hold Oklab a and b per pixel, ×chromaFix.
+type chromaPlanes struct{ a, b []int16 }
+
+const chromaFix = 4096
+
+func (c *chromaPlanes) at(i int) (float32, float32) {
+	return float32(c.a[i]) / chromaFix, float32(c.b[i]) / chromaFix
 }
 
-// passable: clearly backdrop; or near the backdrop (or its shadow) and
-// not on an edge. The edge test keeps a pale product on a white sweep out
-// of the backdrop: its colour may be within tolerance, but its outline is
-// a crisp step that soft shadows and backdrop noise never make.
-func (c *pixelClasses) passable(i int) bool {
-	d := c.dist[i]
-	if d < c.threshold/2 {
-		return true
+// grainyChroma is the chroma noise (Oklab) above which colours are judged
+// on their 3×3 average: grain and JPEG make single pixels' chroma stray
+// far enough to let a softly tinted product pass for backdrop, while a
+// product's own chroma is smooth.
+const grainyChroma = 0.0025
+
+// smoothedChroma returns the 3×3 mean chroma of a grainy picture, nil for
+// a clean one.
+func smoothedChroma(img *image.NRGBA, m *bgModel) *chromaPlanes {
+	if m.chromaNoise < grainyChroma {
+		return nil
 	}
-	return (d < c.threshold || c.shadow[i] == 1) && c.smooth(i)
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	raw := &chromaPlanes{make([]int16, w*h), make([]int16, w*h)}
+	parallelRows(h, func(y0, y1 int) {
+		var cache oklabCache
+		for y := y0; y < y1; y++ {
+			pix := img.Pix[y*img.Stride:]
+			for x := 0; x < w; x++ {
+				p := cache.get(pix[4*x], pix[4*x+1], pix[4*x+2])
+				raw.a[y*w+x] = int16(p.A * chromaFix)
+				raw.b[y*w+x] = int16(p.B * chromaFix)
+			}
+		}
+	})
+	out := &chromaPlanes{make([]int16, w*h), make([]int16, w*h)}
+	box3 := func(src, dst []int16) {
+		parallelRows(h, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				for x := 0; x < w; x++ {
+					s, n := 0, 0
+					for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+						for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+							s += int(src[yy*w+xx])
+							n++
+						}
+					}
+					dst[y*w+x] = int16(s / n)
+				}
+			}
+		})
+	}
+	box3(raw.a, out.a)
+	box3(raw.b, out.b)
+	return out
+}
+
+// padPlane copies a w×h plane into one with a one-pixel frame of zeros.
+func padPlane(p []uint8, w, h int) []uint8 {
+	pw := w + 2
+	out := make([]uint8, pw*(h+2))
+	for y := 0; y < h; y++ {
+		copy(out[(y+1)*pw+1:], p[y*w:(y+1)*w])
+	}
+	return out
+}
+
+// passable: near the backdrop, or its shadow, and not on a crisp edge.
+// The edge test keeps products out of the backdrop when their colour could
+// pass for it (a pale product on white, a black one whose colour is a deep
+// shadow's): their outline is a crisp step, which a shadow's penumbra never
+// is, however dark the shadow.
+func (c *pixelClasses) passable(i int) bool {
+	return (c.dist[i] < c.threshold || c.shadow[i] == 1) && c.edge[i] == 0
+}
+
+// Next to an outline, chroma subsampling and JPEG ringing smear the
+// product's colour a few pixels into its shadow, so the strict chroma test
+// stops the flood short of the outline. creep lets the backdrop grow up to
+// creepSteps further through pixels that are its shadow with looseChroma
+// times the tolerance (never through an edge or a cliff). Being short, the
+// creep cannot run along a dark base of nearly the shadow's colour.
+const (
+	looseShadow = 2
+	looseChroma = 4
+	creepSteps  = 3
+)
+
+func (c *pixelClasses) creep(state []uint8) {
+	pw := int32(c.pw)
+	var front []int32
+	for i := range state {
+		if state[i] != stateBackground {
+			continue
+		}
+		for _, o := range [4]int32{-1, 1, -pw, pw} {
+			if state[int32(i)+o] == stateUnknown {
+				front = append(front, int32(i))
+				break
+			}
+		}
+	}
+	c.creepFrom(state, front)
+}
+
+// lighter tells j lighter than i beyond noise. The creep runs towards the
+// product, where a shadow only darkens: a lighter pixel there is the
+// product's own dark base, not its shadow.
+func (c *pixelClasses) lighter(i, j int32) bool {
+	return float32(c.luma[j]) > float32(c.luma[i])+2*c.floor
+}
+
+// creepFrom creeps from the background pixels front.
+func (c *pixelClasses) creepFrom(state []uint8, front []int32) {
+	pw := int32(c.pw)
+	for range creepSteps {
+		var next []int32
+		for _, i := range front {
+			for _, o := range [4]int32{-1, 1, -pw, pw} {
+				j := i + o
+				if state[j] == stateUnknown && c.edge[j] == 0 && !c.cliff(i, j) && !c.lighter(i, j) &&
+					(c.dist[j] < c.threshold || c.shadow[j] != 0) {
+					state[j] = stateBackground
+					next = append(next, j)
+				}
+			}
+		}
+		front = next
+	}
+}
+
+// cliff tells a step from i to its neighbour j too abrupt for a shadow.
+func (c *pixelClasses) cliff(i, j int32) bool {
+	return cliff(c.luma[i], c.luma[j], c.height[j], c.floor)
 }
 
 func abs(v int) int {
@@ -182,7 +314,7 @@ func (c *pixelClasses) flood(state []uint8, seeds []int32) {
 	for head := 0; head < len(queue); head++ {
 		i := queue[head]
 		for _, j := range [4]int32{i - 1, i + 1, i - pw, i + pw} {
-			if state[j] == stateUnknown && c.passable(int(j)) {
+			if state[j] == stateUnknown && c.passable(int(j)) && !c.cliff(i, j) {
 				state[j] = stateBackground
 				queue = append(queue, j)
 			}
@@ -210,20 +342,33 @@ func (c *oklabCache) get(r, g, b uint8) oklab {
 }
 
 // judge returns p's distance from the backdrop colour bg, and whether p is
-// that backdrop darkened: (L,a,b) scaled by s within minShadowScale..1.
-// Shadows keep the backdrop's hue and chroma almost exactly, so the
-// tolerance is tight: cream or sage products don't pass for shadows.
-func (m *bgModel) judge(p, bg oklab) (float32, bool) {
-	d := p.dist(bg)
+// that backdrop darkened: its lightness a share s of the backdrop's
+// (minShadowScale ≤ s < 1) and its chroma the backdrop's scaled by s (the
+// same hue). Darkening linear light by k scales all of Oklab by ∛k, so a
+// shadow of any depth keeps that form; the chroma tolerance is
+// tight, so cream or sage products don't pass for shadows. loose is the
+// same test with looseChroma times the tolerance (see creep).
+func (m *bgModel) judge(p, bg oklab) (d float32, shadow, loose bool) {
+	d = p.dist(bg)
 	if d < m.threshold {
-		return d, false
+		// Near the backdrop in lightness, which grain blurs, but not in
+		// hue: a pale tinted highlight is not backdrop.
+		if da, db := p.A-bg.A, p.B-bg.B; da*da+db*db >= nearChroma*nearChroma*m.chromaTol*m.chromaTol {
+			d = m.threshold + 1.0/distScale // past it after rounding too
+		}
+		return d, false, false
 	}
-	bb := bg.L*bg.L + bg.A*bg.A + bg.B*bg.B
-	s := (p.L*bg.L + p.A*bg.A + p.B*bg.B) / bb
-	if s < minShadowScale || s > 1 {
-		return d, false
+	if bg.L <= 0 {
+		return d, false, false
 	}
-	return d, p.dist(oklab{bg.L * s, bg.A * s, bg.B * s}) < m.threshold*0.5
+	s := p.L / bg.L
+	if s < minShadowScale || s >= 1 {
+		return d, false, false
+	}
+	da, db := p.A-s*bg.A, p.B-s*bg.B
+	e := da*da + db*db
+	tol := m.chromaTol * m.chromaTol
+	return d, e < tol, e < looseChroma*looseChroma*tol
 }
 
 func luma8(r, g, b uint8) uint8 {

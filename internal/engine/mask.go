@@ -43,7 +43,7 @@ func cutOut(img *image.NRGBA) *Mask {
 	if d > 1 {
 		fg = refineMask(img, model, fg, small.Rect.Dx(), small.Rect.Dy(), d)
 	}
-	alpha, edges := matteEdges(img, fg)
+	alpha, edges := matteEdges(img, fg, lumaNoise(img, model))
 	m := &Mask{Alpha: &image.Alpha{Pix: alpha, Stride: w, Rect: img.Rect}}
 	m.Bounds = alphaBounds(alpha, w, h)
 	m.Foreground = foregroundLayer(img, alpha, m.Bounds)
@@ -65,9 +65,12 @@ func hardMask(img *image.NRGBA, model *bgModel) []uint8 {
 	c := classifyPixels(img, model)
 	state := c.newFloodState()
 	c.flood(state, c.borderSeeds())
+	c.creep(state)
 	removeSpecks(c, state)
 	cutBridges(c, state, bridgeRadius(w, h))
 	openHoles(c, state)
+	openPockets(c, state)
+	trimHairs(c, state)
 	removeSpecks(c, state)
 	fg := make([]uint8, w*h)
 	for y := 0; y < h; y++ {

@@ -7,6 +7,12 @@ package engine
 // forEachComponent calls visit with the pixel indices of each connected
 // component of pixels for which member is true. The slice is reused.
 func forEachComponent(n int, offsets []int32, member func(i int32) bool, visit func(comp []int32)) {
+	forEachLinkedComponent(n, offsets, member, nil, visit)
+}
+
+// forEachLinkedComponent is forEachComponent where neighbours i and j
+// also need link(i, j) (nil: always) to join.
+func forEachLinkedComponent(n int, offsets []int32, member func(i int32) bool, link func(i, j int32) bool, visit func(comp []int32)) {
 	seen := make([]bool, n)
 	comp := make([]int32, 0, 4096)
 	for start := int32(0); start < int32(n); start++ {
@@ -19,7 +25,7 @@ func forEachComponent(n int, offsets []int32, member func(i int32) bool, visit f
 			i := comp[head]
 			for _, o := range offsets {
 				j := i + o
-				if !seen[j] && member(j) {
+				if !seen[j] && member(j) && (link == nil || link(i, j)) {
 					seen[j] = true
 					comp = append(comp, j)
 				}
@@ -34,38 +40,6 @@ func offsets4(pw int) []int32 { return []int32{-1, 1, -int32(pw), int32(pw)} }
 func offsets8(pw int) []int32 {
 	p := int32(pw)
 	return []int32{-1, 1, -p, p, -p - 1, -p + 1, p - 1, p + 1}
-}
-
-// openHoles turns enclosed regions into background when they are large and
-// really the backdrop's colour (the inside of a mug handle, a ring's hole).
-// Small ones, or ones merely near the backdrop colour, stay product: a
-// designer would keep a white logo dot on a white bottle.
-func openHoles(c *pixelClasses, state []uint8) {
-	fgArea := 0
-	for _, s := range state {
-		if s == stateUnknown {
-			fgArea++
-		}
-	}
-	minArea := max(12, fgArea/400)
-	maxMean := float64(c.threshold) * 0.5
-	var seeds []int32
-	forEachComponent(len(state), offsets4(c.pw),
-		func(i int32) bool { return state[i] == stateUnknown && c.dist[i] < c.threshold },
-		func(comp []int32) {
-			if len(comp) < minArea {
-				return
-			}
-			sum := 0
-			for _, i := range comp {
-				sum += int(c.dist[i])
-			}
-			if float64(sum)/float64(len(comp)) <= maxMean {
-				seeds = append(seeds, comp...)
-			}
-		})
-	// Growing from the opened holes also takes the soft shadow inside them.
-	c.flood(state, seeds)
 }
 
 // removeSpecks drops product islands too small to be part of the product:

@@ -123,7 +123,7 @@ func TestMaskQuality(t *testing.T) {
 	for _, sc := range scores {
 		t.Logf("%-22s IoU %.4f  halo mean %.4f p95 %.4f (%d px)", sc.name, sc.iou, sc.haloMean, sc.haloP95, sc.edgePixelsHit)
 	}
-	t.Logf("mean IoU %.4f, halo mean ΔE %.4f, worst p95 ΔE %.4f", meanIoU, haloMean, haloP95)
+	t.Logf("plain shots: mean IoU %.4f, halo mean ΔE %.4f, worst p95 ΔE %.4f", meanIoU, haloMean, haloP95)
 	if meanIoU < minMeanIoU {
 		t.Errorf("mean IoU %.4f < %.2f", meanIoU, minMeanIoU)
 	}

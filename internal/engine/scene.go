@@ -48,6 +48,22 @@ const (
 	LightBack
 )
 
+// Framing is where the product goes in the picture.
+type Framing int
+
+const (
+	// FrameKeep leaves the product where it stands in the shot, at its
+	// size: the result lines up with the original pixel for pixel, and the
+	// floor is laid at the product's base.
+	FrameKeep Framing = iota
+	// FrameCentre moves the product to the middle of the frame, standing
+	// on the floor line, at its size ("centred").
+	FrameCentre
+	// FrameFill centres the product and scales it to fill Fill of the
+	// frame's height ("fill", "fill 70%").
+	FrameFill
+)
+
 // Scene is a parsed, variant-specific description of a backdrop. Every
 // field is plain data, so a Scene can be built or tweaked by hand.
 type Scene struct {
@@ -73,7 +89,11 @@ type Scene struct {
 	// Accent is the second gradient colour.
 	Accent uint32
 
+	Framing Framing
+	Fill    float64 // share of the height the product fills, for FrameFill
+
 	Horizon       float64 // where the floor starts, fraction of height (0: no floor)
+	HorizonShift  float64 // the variant's move of the horizon, kept when the floor is refitted
 	Base          float64 // where the product's base sits, fraction of height
 	ProductHeight float64 // product height as a fraction of the frame height
 	GradientAngle float64 // degrees; 90 is top to bottom

@@ -90,6 +90,7 @@ func ParseScene(prompt string, variant int) Scene {
 		s.Moods |= MoodSunset
 	}
 	s.Light = parseLight(tokens, used)
+	s.Framing, s.Fill = parseFraming(tokens)
 	understood = understood || s.Surface != SurfaceNone || s.Moods != 0 || tabletop ||
 		gradient || studio || s.Light != LightNone || s.Sunlight
 
@@ -262,6 +263,43 @@ func parseHex(t string) (uint32, bool) {
 	return uint32(v), err == nil
 }
 
+// Framing words. "fill" is a framing word unless it names a fill light.
+var centreWords = set("centred", "centered", "centre", "center", "centering", "centring", "middle")
+
+// parseFraming reads "centred" and "fill" (optionally "fill 70%", or
+// "fill the frame"); without them the product keeps its place.
+func parseFraming(tokens []string) (Framing, float64) {
+	f, fill := FrameKeep, 0.0
+	for i, t := range tokens {
+		if centreWords[t] && f == FrameKeep {
+			f = FrameCentre
+		}
+		if t != "fill" && t != "fills" && t != "filling" && t != "filled" {
+			continue
+		}
+		next := ""
+		if i+1 < len(tokens) {
+			next = tokens[i+1]
+		}
+		if lightWords[next] || next == "lamp" || next == "flash" || next == "card" {
+			continue // a fill light
+		}
+		f, fill = FrameFill, defaultFill
+		if v, err := strconv.Atoi(next); err == nil && v >= 10 && v <= 100 {
+			fill = float64(v) / 100
+		} else if next == "the" || next == "frame" {
+			fill = frameFill
+		}
+	}
+	return f, fill
+}
+
+// How much of the height "fill" and "fill the frame" give the product.
+const (
+	defaultFill = 0.78
+	frameFill   = 0.9
+)
+
 // parseLight finds a direction next to a light word ("light from the
 // left", "top light") or a shadow word ("shadow to the right" means light
 // from the left).
@@ -426,7 +464,8 @@ func applyVariant(s *Scene, r *rng) {
 	s.GlowX = clamp(s.GlowX+[]float64{0.14, -0.14, 0.08, -0.08, 0.2, -0.2}[k]+r.between(-0.03, 0.03), 0.12, 0.88)
 	s.GlowY = clamp(s.GlowY+r.between(-0.06, 0.06), 0.12, 0.5)
 	if s.Horizon > 0 {
-		s.Horizon += sign * []float64{0.035, -0.035, 0.025, -0.025, 0.045, -0.045}[k]
+		s.HorizonShift = sign * []float64{0.035, -0.035, 0.025, -0.025, 0.045, -0.045}[k]
+		s.Horizon += s.HorizonShift
 	}
 	s.Vignette = clamp(s.Vignette+r.between(-0.08, 0.12), 0.15, 0.6)
 }

@@ -1,11 +1,14 @@
 package engine
 
+import "math"
+
 // Shadows ground the product. They are computed on the working canvas
 // from the placed product's alpha, and multiply the light there.
 //
-//   - contact: a tight dark line where the base meets the floor, shaped by
-//     the product's own footprint, plus a wide faint ellipse of ambient
-//     occlusion;
+//   - contact: a tight dark line along the product's own base, plus the
+//     ambient occlusion of its footprint on the floor (the base's shape,
+//     as deep as perspective makes it), softly blurred and pushed away
+//     from the light;
 //   - cast (only when a light direction is named): the silhouette sheared
 //     away from the light and squashed onto the floor, sharp near the base
 //     and softer and fainter further away, as real penumbras are.
@@ -18,10 +21,14 @@ type shadowParams struct {
 	down             bool    // cast shadow falls towards the camera (back light)
 	sharp, soft      float32 // penumbra blur near and far, as a fraction of product height
 	tint             linRGB  // how much of each channel a shadow removes
+	// The footprint's occlusion: its blur and its shift away from the
+	// light, as fractions of product height (y grows towards the camera).
+	ambientBlur, ambientDX, ambientDY float32
 }
 
 func shadowParamsFor(s Scene) shadowParams {
-	p := shadowParams{contact: 0.55, ambient: 0.28, sharp: 0.008, soft: 0.05, tint: linRGB{1, 1, 1}}
+	p := shadowParams{contact: 0.55, ambient: 0.34, sharp: 0.008, soft: 0.05, tint: linRGB{1, 1, 1},
+		ambientBlur: 0.06, ambientDY: -0.005}
 	if s.Horizon == 0 {
 		// No floor: keep just enough shadow to stop the product floating.
 		p.contact, p.ambient = 0.35, 0.18
@@ -29,14 +36,21 @@ func shadowParamsFor(s Scene) shadowParams {
 	switch s.Light {
 	case LightLeft:
 		p.cast, p.kx, p.ky = 0.36, 0.8, 0.2
+		p.ambientDX = 0.1
 	case LightRight:
 		p.cast, p.kx, p.ky = 0.36, -0.8, 0.2
+		p.ambientDX = -0.1
 	case LightBack:
 		p.cast, p.kx, p.ky, p.down = 0.28, float32(s.GlowX-0.5)*-0.4, 0.2, true
+		p.ambientDY = 0.035
 	case LightTop:
-		p.contact, p.ambient = 0.7, 0.35
+		p.contact, p.ambient = 0.7, 0.38
+		p.ambientBlur, p.ambientDY = 0.04, 0
+	case LightFront:
+		p.ambient, p.ambientDY = 0.24, -0.025
 	}
 	if s.Sunlight {
+		p.ambientBlur *= 0.6
 		p.cast *= 1.4
 		p.kx *= 1.3
 		p.ky *= 1.2
@@ -60,7 +74,8 @@ func addShadows(c *canvas, s Scene, alpha []float32, pl Placement) {
 	f := float32(c.factor)
 	base := float32(pl.Rect.Max.Y) / f
 	ph := float32(pl.Rect.Dy()) / f
-	reach := 3*p.soft*ph + 0.1*ph + 4
+	pw := float32(pl.Rect.Dx()) / f
+	reach := max(3*p.soft*ph+0.1*ph, footDepth*pw+(3*p.ambientBlur+abs32(p.ambientDY))*ph) + 4
 	top, bottom := base-reach, base+reach
 	if p.cast > 0 {
 		if p.down {
@@ -85,20 +100,29 @@ func addShadows(c *canvas, s Scene, alpha []float32, pl Placement) {
 // shadowGrid is the band of canvas rows [y0, y0+h) that shadows touch.
 type shadowGrid struct{ w, h, y0, canvasH int }
 
-// contactShadow adds the footprint line and the ambient ellipse.
+// footDepth is how deep a footprint lies on the floor per unit of its
+// width, as the camera sees it from a little above.
+const footDepth = 0.3
+
+// contactShadow adds the line along the base and the footprint's
+// occlusion.
 func contactShadow(g shadowGrid, alpha []float32, base, ph float32, p shadowParams, dark []float32) {
 	w, h := g.w, g.h
 	baseRow := int(base)
 	rows := max(2, int(0.04*ph))
+	// The footprint: per column, the product's coverage along its bottom
+	// and where that column of the product ends (its base curve).
 	foot := make([]float32, w)
-	x0, x1 := w, -1
+	bottom := make([]float32, w)
 	for y := max(0, baseRow-rows); y < min(g.canvasH, baseRow+1); y++ {
 		for x := 0; x < w; x++ {
-			if a := alpha[y*w+x]; a > foot[x] {
-				foot[x] = a
+			if a := alpha[y*w+x]; a > 0.05 {
+				foot[x] = max(foot[x], a)
+				bottom[x] = float32(y) + a
 			}
 		}
 	}
+	x0, x1 := w, -1
 	for x, v := range foot {
 		if v > 0.05 {
 			x0, x1 = min(x0, x), max(x1, x)
@@ -107,32 +131,53 @@ func contactShadow(g shadowGrid, alpha []float32, base, ph float32, p shadowPara
 	if x1 < 0 {
 		return
 	}
-	// Tight contact line: the footprint, a few pixels deep, blurred a touch.
+	// Tight contact line under each column's own bottom, blurred a touch.
 	line := make([]float32, w*h)
 	ry := max(1.2, 0.02*ph)
-	for y := max(g.y0, baseRow-rows); y < min(g.y0+h, baseRow+int(4*ry)+1); y++ {
-		dy := float32(y) + 0.5 - base
-		k := float32(1)
-		if dy > 0 {
-			k = expNeg(dy * dy / (ry * ry))
+	for x := x0; x <= x1; x++ {
+		if foot[x] == 0 {
+			continue
 		}
-		row := line[(y-g.y0)*w:]
-		for x := x0; x <= x1; x++ {
-			row[x] = foot[x] * k
+		for y := max(g.y0, int(bottom[x])-rows); y < min(g.y0+h, int(bottom[x]+4*ry)+1); y++ {
+			k := float32(1)
+			if dy := float32(y) + 0.5 - bottom[x]; dy > 0 {
+				k = expNeg(dy * dy / (ry * ry))
+			}
+			line[(y-g.y0)*w+x] = foot[x] * k
 		}
 	}
 	gaussianBlur(line, w, h, max(0.8, 0.012*ph))
-	// Ambient occlusion: a wide soft ellipse centred on the footprint.
-	cx := (float32(x0) + float32(x1) + 1) / 2
-	rx := (float32(x1-x0+1))/2 + 0.1*ph
-	ey := max(2, 0.045*ph)
-	for y := max(g.y0, int(base-3*ey)); y < min(g.y0+h, int(base+3*ey)); y++ {
-		dy := (float32(y) + 0.5 - base + 0.2*ey) / ey
-		for x := max(0, int(cx-2*rx)); x < min(w, int(cx+2*rx)); x++ {
-			dx := (float32(x) + 0.5 - cx) / rx
-			amb := p.ambient * expNeg(1.6*(dx*dx+dy*dy))
-			i := (y-g.y0)*w + x
-			dark[i] = 1 - (1-dark[i])*(1-amb)
+	// Ambient occlusion: the footprint lying on the floor behind its
+	// visible edge, blurred wide and shifted away from the light.
+	occ := make([]float32, w*h)
+	depth := max(2, footDepth*float32(x1-x0+1))
+	for x := x0; x <= x1; x++ {
+		if foot[x] == 0 {
+			continue
+		}
+		for y := max(g.y0, int(bottom[x]-depth)); y < min(g.y0+h, int(bottom[x])+1); y++ {
+			occ[(y-g.y0)*w+x] = foot[x]
+		}
+	}
+	gaussianBlur(occ, w, h, max(1.5, p.ambientBlur*ph))
+	peak := float32(0)
+	for _, v := range occ {
+		peak = max(peak, v)
+	}
+	if peak > 0 {
+		sx, sy := int(math.Round(float64(p.ambientDX*ph))), int(math.Round(float64(p.ambientDY*ph)))
+		for y := 0; y < h; y++ {
+			oy := y - sy
+			if oy < 0 || oy >= h {
+				continue
+			}
+			for x := max(0, sx); x < min(w, w+sx); x++ {
+				if v := occ[oy*w+x-sx]; v > 0 {
+					i := y*w + x
+					// Full strength from the footprint's edge inwards.
+					dark[i] = 1 - (1-dark[i])*(1-p.ambient*min(1, 2*v/peak))
+				}
+			}
 		}
 	}
 	for i, v := range line {

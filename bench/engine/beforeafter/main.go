@@ -1,6 +1,7 @@
-// Command beforeafter renders synthetic product shots through the offline
-// engine with a handful of prompts and writes before/after PNGs, for the
-// README and for eyeballing the backdrops.
+// Command beforeafter renders the engine's editor shots (product shots as
+// a designer makes them, with dark shadows touching the base) through the
+// offline engine with a handful of prompts and writes before/after PNGs,
+// for the README and for looking at the results as a designer would.
 //
 //	go run ./bench/engine/beforeafter -out docs/engine
 package main
@@ -25,19 +26,22 @@ var pairs = []struct {
 	shot, prompt string
 	variant      int
 }{
-	{"bottle-on-gradient", "white marble tabletop, light from the left", 1},
-	{"bottle-on-gradient", "sunset beach", 1},
-	{"bottle-on-gradient", "gradient from teal to navy", 2},
-	{"green-bottle-on-white", "forest", 1},
-	{"green-bottle-on-white", "asdfgh", 1},
-	{"labelled-bottle-on-white", "pastel pink", 1},
-	{"labelled-bottle-on-white", "light oak wood table, sunlight from the right", 1},
+	{"bottle-on-white-dark-contact", "white marble", 1},
+	{"bottle-on-white-dark-contact", "pastel pink", 1},
+	{"bottle-on-white-dark-contact", "sunset beach", 1},
+	{"bottle-on-white-dark-contact", "transparent background", 1},
+	{"mug-on-light-grey-handle", "white marble tabletop, light from the left", 1},
+	{"mug-on-light-grey-handle", "pastel pink", 1},
+	{"mug-on-light-grey-handle", "sunset beach", 1},
+	{"mug-on-light-grey-handle", "transparent background", 1},
+	{"black-bottle-on-white", "concrete, top light", 1},
+	{"bottle-soft-cast-on-gradient", "light oak wood table, sunlight from the right", 1},
+	{"labelled-jar-on-beige", "gradient from teal to navy", 2},
+	{"box-hard-shadow-on-grey", "white studio, centred", 1},
 }
 
 func main() {
 	out := flag.String("out", "docs/engine", "directory for the PNGs")
-	w := flag.Int("w", 640, "width")
-	h := flag.Int("h", 480, "height")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -45,7 +49,7 @@ func main() {
 	e := engine.New()
 	written := map[string]bool{}
 	for _, p := range pairs {
-		shot, ok := synth.ByName(p.shot, *w, *h)
+		shot, ok := synth.EditorShot(p.shot)
 		if !ok {
 			log.Fatalf("no shot %q", p.shot)
 		}

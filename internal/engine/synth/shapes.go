@@ -52,13 +52,13 @@ func smoothUnion(k float64, a, b func(x, y float64) float64) func(x, y float64) 
 func ball(c RGB) func(w, h float64) []part {
 	return func(w, h float64) []part {
 		r := 0.3 * h
-		return []part{{circle(w/2, 0.85*h-r, r), c, w / 2, r}}
+		return []part{{sdf: circle(w/2, 0.85*h-r, r), color: c, cx: w / 2, halfWidth: r}}
 	}
 }
 
 func box(c RGB) func(w, h float64) []part {
 	return func(w, h float64) []part {
-		return []part{{roundBox(w/2, 0.85*h-0.3*h, 0.22*w, 0.3*h, 0.04*h), c, w / 2, 0.22 * w}}
+		return []part{{sdf: roundBox(w/2, 0.85*h-0.3*h, 0.22*w, 0.3*h, 0.04*h), color: c, cx: w / 2, halfWidth: 0.22 * w}}
 	}
 }
 
@@ -69,8 +69,8 @@ func bottle(body, cap RGB) func(w, h float64) []part {
 		neck := roundBox(w/2, base-0.5*h, 0.06*w, 0.1*h, 0.02*h)
 		capY := base - 0.62*h
 		return []part{
-			{roundBox(w/2, capY, 0.075*w, 0.06*h, 0.015*h), cap, w / 2, 0.075 * w},
-			{smoothUnion(0.08*h, b, neck), body, w / 2, 0.17 * w},
+			{sdf: roundBox(w/2, capY, 0.075*w, 0.06*h, 0.015*h), color: cap, cx: w / 2, halfWidth: 0.075 * w},
+			{sdf: smoothUnion(0.08*h, b, neck), color: body, cx: w / 2, halfWidth: 0.17 * w},
 		}
 	}
 }
@@ -82,7 +82,7 @@ func mug(c RGB) func(w, h float64) []part {
 		hw, hh := 0.2*w, 0.26*h
 		body := roundBox(cx, base-hh, hw, hh, 0.03*h)
 		handle := annulus(cx+hw, base-hh, 0.15*h, 0.035*h)
-		return []part{{union(body, handle), c, cx, hw}}
+		return []part{{sdf: union(body, handle), color: c, cx: cx, halfWidth: hw}}
 	}
 }
 
@@ -124,6 +124,6 @@ func labelledBottle(body, label RGB) func(w, h float64) []part {
 		ps := bottle(body, body)(w, h)
 		base := 0.85 * h
 		l := roundBox(w/2, base-0.2*h, 0.12*w, 0.1*h, 0.01*h)
-		return append([]part{{l, label, w / 2, 0.17 * w}}, ps...)
+		return append([]part{{sdf: l, color: label, cx: w / 2, halfWidth: 0.17 * w}}, ps...)
 	}
 }

@@ -22,6 +22,13 @@ type Shot struct {
 	// Color is the product's true colour (sRGB 0..1, 3 per pixel), valid
 	// where Alpha > 0.
 	Color []float32
+	// Shadow is the share of light the old shadows take from the backdrop
+	// per pixel (0..1); nil when the shot has no shadow record.
+	Shadow []float32
+	// File is the shot as saved (Format "jpeg" or "png"); nil for shots
+	// that only exist as pixels.
+	File   []byte
+	Format string
 }
 
 // RGB is an sRGB colour with channels in 0..1.
@@ -39,6 +46,8 @@ type part struct {
 	// A part with a half-width is shaded as a vertical cylinder of that
 	// radius centred at cx, lit from the front left.
 	cx, halfWidth float64
+	// shade, when set, paints the part instead (photographic shading).
+	shade func(x, y float64) RGB
 }
 
 // spec describes a shot before drawing.
@@ -111,7 +120,7 @@ func draw(s spec, w, h int, seed uint64) Shot {
 				}
 				cov = float64(in) / sub / sub
 			}
-			col := pt.paint(cx)
+			col := pt.colour(cx, cy)
 			i := y*w + x
 			shot.Alpha[i] = float32(cov)
 			shot.Color[3*i], shot.Color[3*i+1], shot.Color[3*i+2] = float32(col.R), float32(col.G), float32(col.B)
@@ -159,6 +168,14 @@ func nearest(parts []part, x, y float64) (float64, part) {
 		}
 	}
 	return d, c
+}
+
+// colour is the part's paint at (x, y).
+func (p part) colour(x, y float64) RGB {
+	if p.shade != nil {
+		return p.shade(x, y)
+	}
+	return p.paint(x)
 }
 
 // paint is the part's colour at column x: diffuse falloff towards the
