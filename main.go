@@ -16,10 +16,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first Ctrl-C cancels the run cleanly; once it has, a second one
+	// ends the process at once.
+	context.AfterFunc(ctx, stop)
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "generate":
 			os.Exit(cli.Generate(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
+		case "fetch":
+			os.Exit(cli.Fetch(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
 		case "serve":
 			os.Exit(cli.Serve(ctx, os.Args[2:], os.Stdout, os.Stderr))
 		}

@@ -19,7 +19,7 @@ const testToken = "sk-test-0123456789"
 // client that polls and retries quickly.
 func startServer(t *testing.T, opts ...contract.Option) (*contract.Server, *httptest.Server, *api.Client) {
 	t.Helper()
-	srv := contract.New(append([]contract.Option{contract.WithToken(testToken)}, opts...)...)
+	srv := contract.New(append([]contract.Option{contract.WithToken(testToken), contract.WithRecords(true)}, opts...)...)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	return srv, hs, newClient(t, hs.URL)

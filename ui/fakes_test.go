@@ -69,7 +69,7 @@ type harness struct {
 func newHarness(t testing.TB, start StartOptions, opts ...contract.Option) *harness {
 	t.Helper()
 	h := &harness{t: t, events: make(chan string, 16), calls: make(chan func(), 64), dialogs: &fakeDialogs{}, clip: &fakeClipboard{}, opener: &fakeOpener{}}
-	h.srv = contract.New(append([]contract.Option{contract.WithToken(testToken)}, opts...)...)
+	h.srv = contract.New(append([]contract.Option{contract.WithToken(testToken), contract.WithRecords(true)}, opts...)...)
 	hs := httptest.NewServer(h.srv)
 	h.url = hs.URL
 	tr := &http.Transport{}

@@ -1,106 +1,96 @@
 // Package cli holds the headless sub-commands of the backdrop binary:
-// generate (one task from the terminal) and serve (the contract server).
+// generate (one task from the terminal), fetch (the images of a task made
+// earlier) and serve (the contract server).
 package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"backdrop/api"
 	"backdrop/internal/imagefile"
+	"backdrop/internal/job"
+	"backdrop/internal/output"
 )
 
 // Exit codes of the sub-commands.
 const (
 	ExitOK      = 0
-	ExitFailure = 1 // the service or the network failed
+	ExitFailure = 1 // the service or the network failed, or a result was not saved
 	ExitUsage   = 2 // bad flags or input; nothing was sent
 )
 
 // generateOptions are the parsed flags of `backdrop generate`.
 type generateOptions struct {
-	request  api.CreateRequest
-	outDir   string
-	endpoint string
-	token    string
-	json     bool
-	fit      bool
+	session
+	request api.CreateRequest
+	fit     bool   // --fit: send a resized copy of a shot over 15 MB
+	fitted  string // that copy, removed when the run ends
 }
 
 // Generate runs `backdrop generate` with args (after the sub-command name)
-// and returns the exit code.
+// and returns the exit code. Everything that can be checked is checked
+// before the task is sent (and billed); once it is, every result that
+// arrives is kept, and a run that fails says how to fetch the rest.
 func Generate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
-	opts, err := parseGenerate(args, env, stderr)
+	con := newConsole("backdrop generate", stdout, stderr)
+	con.setToken(tokenInArgs(args))
+	con.setToken(env("BACKDROP_TOKEN"))
+	opts, err := parseGenerate(ctx, args, env, con)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
-		fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
+		con.errorf("%v", err)
 		return ExitUsage
 	}
-	client, err := api.NewClient(api.WithBaseURL(opts.endpoint), api.WithToken(opts.token))
+	client, err := opts.client()
 	if err != nil {
-		fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
+		con.errorf("%v", err)
 		return ExitUsage
 	}
-	source := opts.request.ImageFile
-	if opts.fit && source != "" && imagefile.TooLarge(source) {
-		fitted, err := imagefile.Fit(source, os.TempDir())
-		if err != nil {
-			fmt.Fprintf(stderr, "backdrop generate: --fit: %v\n", err)
-			return ExitUsage
-		}
-		defer os.Remove(fitted.Path)
-		fmt.Fprintf(stderr, "sending a resized copy of %s: %s\n", source, fitted)
-		opts.request.ImageFile = fitted.Path
+	stem := output.Stem(opts.source()) // named after the shot, even when a resized copy is sent
+	err = opts.check()
+	if opts.fitted != "" {
+		defer os.Remove(opts.fitted)
 	}
-	if err := opts.request.Validate(); err != nil {
-		fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
+	if err != nil {
+		con.errorf("%v", err)
 		return ExitUsage
 	}
-	progress := newProgress(stderr)
-	task, err := client.Generate(ctx, opts.request, progress.task)
-	if err != nil {
-		progress.fail()
-		return reportFailure(stderr, err)
+
+	ctx, cancel := job.WithTimeout(ctx, opts.timeout)
+	defer cancel()
+	bar := newProgress(con.stderr, stderr)
+	res, err := job.Run(ctx, client, opts.request, opts.cacheDir, bar.step)
+	bar.end()
+	o := &outcome{res: res, err: err}
+	if res != nil {
+		o.failed = append(o.failed, res.Failed...)
+		saved, failed := saveResults(res, opts.outDir, stem)
+		o.saved, o.failed = saved, append(o.failed, failed...)
 	}
-	if source == "" {
-		source = opts.request.ImageURL
-	}
-	saved, err := saveResults(ctx, client, task, opts.outDir, source, progress.downloaded)
-	progress.finish(saved, opts.json)
-	if err != nil {
-		return reportFailure(stderr, err)
-	}
-	if opts.json {
-		return writeJSON(stdout, stderr, task, saved)
-	}
-	return ExitOK
+	return opts.report(o)
 }
 
-func parseGenerate(args []string, env func(string) string, stderr io.Writer) (*generateOptions, error) {
+func parseGenerate(ctx context.Context, args []string, env func(string) string, con *console) (*generateOptions, error) {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o := &generateOptions{}
+	fs.SetOutput(con.stderr)
+	o := &generateOptions{session: session{con: con}}
 	fs.StringVar(&o.request.ImageFile, "image", "", "product image file (JPEG, PNG, WebP or BMP, at most 15 MB)")
 	fs.StringVar(&o.request.ImageURL, "image-url", "", "public http(s) URL of the product image, instead of --image")
 	fs.StringVar(&o.request.Prompt, "prompt", "", "what the new background should be (at most 1024 characters)")
 	fs.IntVar(&o.request.BatchSize, "batch", api.DefaultBatch, "number of variants, 1 to 4 (each is billed)")
 	fs.BoolVar(&o.request.Sync, "sync", false, "ask the service to answer only when the images are ready")
 	fs.StringVar(&o.request.CallbackURL, "callback-url", "", "URL the service notifies when the task ends")
-	fs.StringVar(&o.outDir, "out", ".", "folder to write the images into")
-	fs.StringVar(&o.endpoint, "endpoint", firstSet(env("BACKDROP_ENDPOINT"), api.DefaultBaseURL), "service base URL (or BACKDROP_ENDPOINT)")
-	fs.StringVar(&o.token, "token", "", "API token (or BACKDROP_TOKEN)")
-	fs.BoolVar(&o.json, "json", false, "print one JSON object describing the results on stdout")
 	fs.BoolVar(&o.fit, "fit", false, "send a resized copy of an image over 15 MB (JPEG, or PNG with transparency; the original is untouched)")
+	o.register(fs, env)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: backdrop generate (--image PATH | --image-url URL) --prompt TEXT [flags]")
+		fmt.Fprintln(con.stderr, "usage: backdrop generate (--image PATH | --image-url URL) --prompt TEXT [flags]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -114,66 +104,42 @@ func parseGenerate(args []string, env func(string) string, stderr io.Writer) (*g
 	if set["batch"] && o.request.BatchSize == 0 {
 		return nil, errors.New("batch_size: must be 1 to 4 (got 0)")
 	}
-	if o.token == "" {
-		o.token = env("BACKDROP_TOKEN")
-	}
-	if strings.TrimSpace(o.token) == "" {
-		return nil, errors.New("no API token: pass --token or set BACKDROP_TOKEN")
+	if err := o.settle(ctx, env); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
 
-// reportFailure prints the error in the service's own words and picks the
-// exit code: validation errors are usage errors, anything else a failure.
-func reportFailure(stderr io.Writer, err error) int {
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "backdrop generate: cancelled")
-		return ExitFailure
-	}
-	fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
-	if api.IsAuth(err) {
-		fmt.Fprintln(stderr, "check the token given with --token or BACKDROP_TOKEN")
-	}
-	if api.IsValidation(err) {
-		return ExitUsage
-	}
-	return ExitFailure
-}
-
-type jsonImage struct {
-	Path   string `json:"path"`
-	URL    string `json:"url,omitempty"`
-	Width  int    `json:"width"`
-	Height int    `json:"height"`
-}
-
-type jsonResult struct {
-	TaskID         string      `json:"task_id"`
-	Images         []jsonImage `json:"images"`
-	ForegroundRect *api.Rect   `json:"foreground_rect"`
-}
-
-func writeJSON(stdout, stderr io.Writer, task *api.Task, saved []savedImage) int {
-	res := jsonResult{TaskID: task.ID, ForegroundRect: task.ForegroundRect, Images: []jsonImage{}}
-	for _, s := range saved {
-		res.Images = append(res.Images, jsonImage{Path: s.path, URL: s.url, Width: s.width, Height: s.height})
-	}
-	enc := json.NewEncoder(stdout)
-	if err := enc.Encode(res); err != nil {
-		fmt.Fprintf(stderr, "backdrop generate: %v\n", err)
-		return ExitFailure
-	}
-	return ExitOK
-}
-
-func firstSet(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
+// check is everything that can be known before the task is sent: the
+// shot (a regular file, not a FIFO or a device, whose header is within the
+// pixel limit; with --fit a resized copy of one over 15 MB), the request
+// as the service would judge it, and the folders the results will be kept
+// and saved in.
+func (o *generateOptions) check() error {
+	if o.request.ImageFile != "" && o.request.ImageURL == "" {
+		if o.fit && imagefile.TooLarge(o.request.ImageFile) { // a regular file: never a FIFO
+			fitted, err := imagefile.Fit(o.request.ImageFile, os.TempDir())
+			if err != nil {
+				return fmt.Errorf("--fit: %v", err)
+			}
+			o.fitted = fitted.Path
+			o.con.infof("sending a resized copy of %s: %s", o.request.ImageFile, fitted)
+			o.request.ImageFile = fitted.Path
+		}
+		if _, err := imagefile.CheckFile(o.request.ImageFile); err != nil {
+			return fmt.Errorf("image_file: %v", err)
 		}
 	}
-	return ""
+	if err := o.request.Validate(); err != nil {
+		return err
+	}
+	return o.checkFolders()
 }
 
-// Getenv is the environment lookup the commands use outside tests.
-var Getenv = os.Getenv
+// source is what the results are named after.
+func (o *generateOptions) source() string {
+	if o.request.ImageFile != "" {
+		return o.request.ImageFile
+	}
+	return o.request.ImageURL
+}

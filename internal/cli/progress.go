@@ -9,10 +9,10 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
-	"backdrop/api"
+	"backdrop/internal/job"
 )
 
-// progress shows a task's way on stderr: a bar on a terminal, plain lines
+// progress shows a run's way on stderr: a bar on a terminal, plain lines
 // (one per change) when stderr is a file or a pipe.
 type progress struct {
 	mu   sync.Mutex
@@ -21,9 +21,10 @@ type progress struct {
 	last string
 }
 
-func newProgress(w io.Writer) *progress {
+// newProgress draws on w; tty is the real stderr, to tell a terminal.
+func newProgress(w io.Writer, tty io.Writer) *progress {
 	p := &progress{w: w}
-	if f, ok := w.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
+	if f, ok := tty.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
 		p.bar = progressbar.NewOptions(100,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription("sending"),
@@ -35,19 +36,23 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-// task is the api progress callback.
-func (p *progress) task(t *api.Task) {
-	line := t.State.String()
-	if t.State == api.StateProcessing || (t.Progress > 0 && !t.State.Finished()) {
-		line = fmt.Sprintf("%s %d%%", t.State, t.Progress)
+// step is the job's progress callback.
+func (p *progress) step(s job.Progress) {
+	var label, line string
+	switch s.Stage {
+	case job.Sending:
+		label, line = "sending", "sending"
+	case job.Queued:
+		label, line = "queued", "queued"
+	case job.Processing:
+		label, line = "processing", fmt.Sprintf("processing %d%%", s.Percent)
+	case job.Downloading:
+		label = fmt.Sprintf("downloading %d/%d", s.Received, s.Total)
+		line = label
+	default:
+		return
 	}
-	p.show(t.State.String(), line, min(t.Progress, 99))
-}
-
-// downloaded is the save callback.
-func (p *progress) downloaded(done, total int) {
-	label := fmt.Sprintf("downloading %d/%d", done, total)
-	p.show(label, label, 99)
+	p.show(label, line, min(int(s.Fraction()*100), 99))
 }
 
 // show moves the bar (which shows the percent itself), or prints line
@@ -67,22 +72,12 @@ func (p *progress) show(barLabel, line string, percent int) {
 	fmt.Fprintln(p.w, line)
 }
 
-func (p *progress) fail() {
-	if p.bar != nil {
-		p.bar.Exit()
-		fmt.Fprintln(p.w)
-	}
-}
-
-// finish ends the bar and, unless the JSON answer says it, lists the files.
-func (p *progress) finish(saved []savedImage, quiet bool) {
+// end clears the bar so that the report starts on a clean line.
+func (p *progress) end() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.bar != nil {
 		p.bar.Finish()
-	}
-	if quiet {
-		return
-	}
-	for _, s := range saved {
-		fmt.Fprintf(p.w, "saved %s (%d×%d)\n", s.path, s.width, s.height)
+		p.bar = nil
 	}
 }

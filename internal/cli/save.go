@@ -1,77 +1,52 @@
 package cli
 
 import (
-	"context"
+	"bytes"
 	"fmt"
-	"image"
-	"io"
+	"os"
 	"path/filepath"
 
-	_ "image/jpeg" // result formats the service may send
-	_ "image/png"
-
-	_ "golang.org/x/image/bmp"
-	_ "golang.org/x/image/webp"
-
-	"backdrop/api"
 	"backdrop/internal/job"
 	"backdrop/internal/output"
 )
 
-// savedImage is one result written to disk.
+// savedImage is one result written to the output folder.
 type savedImage struct {
+	variant       int
 	path          string
 	url           string
 	width, height int
 }
 
-// saveResults downloads every result of task at once (result URLs expire
-// within the hour) into dir as <stem>-bg-<n>.<ext>, calling onDone after
-// each. Results that arrive are kept even when another fails.
-func saveResults(ctx context.Context, client *api.Client, task *api.Task, dir, source string, onDone func(done, total int)) ([]savedImage, error) {
-	stem := output.Stem(source)
-	total := len(task.Images)
-	return job.All(total, "result", func(i int) (savedImage, error) {
-		return saveOne(ctx, client, task.Images[i], dir, fmt.Sprintf("%s-bg-%d", stem, i+1))
-	}, func(done int) { onDone(done, total) })
-}
-
-func saveOne(ctx context.Context, client *api.Client, ref, dir, name string) (savedImage, error) {
-	tmp, err := output.CreateTemp(dir)
-	if err != nil {
-		return savedImage{}, err
+// saveResults writes every result that arrived (each already decoded and
+// kept in the cache by the job) into dir as <stem>-bg-<n>.<ext>, never
+// over an existing file. Once a result is safely on disk under its final
+// name its cache copy is dropped; a result that cannot be written keeps
+// its cache copy and is returned as a failure that says where.
+func saveResults(res *job.Result, dir, stem string) ([]savedImage, []job.Failure) {
+	if res == nil {
+		return nil, nil
 	}
-	if _, err := client.Download(ctx, ref, tmp); err != nil {
-		tmp.Discard()
-		return savedImage{}, err
+	var saved []savedImage
+	var failed []job.Failure
+	for _, img := range res.Images {
+		path, err := output.WriteFile(dir, output.VariantName(stem, img.Index, img.Format), bytes.NewReader(img.Data))
+		if err != nil {
+			err = fmt.Errorf("cannot be written in %s: %v", dir, err)
+			if img.Cached != "" {
+				err = fmt.Errorf("%v; a copy is kept at %s", err, img.Cached)
+			}
+			failed = append(failed, job.Failure{Variant: img.Index, URL: img.URL, Err: err})
+			continue
+		}
+		if img.Cached != "" {
+			os.Remove(img.Cached)
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		b := img.Image.Bounds()
+		saved = append(saved, savedImage{variant: img.Index, path: path, url: img.URL, width: b.Dx(), height: b.Dy()})
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		tmp.Discard()
-		return savedImage{}, err
-	}
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(tmp, head)
-	ctype := api.SniffImage(head[:n])
-	if ctype == "" {
-		tmp.Discard()
-		return savedImage{}, fmt.Errorf("the service sent something that is not an image")
-	}
-	tmp.Seek(0, io.SeekStart)
-	cfg, _, err := image.DecodeConfig(tmp)
-	if err != nil {
-		tmp.Discard()
-		return savedImage{}, fmt.Errorf("the service sent an unreadable image: %v", err)
-	}
-	path, err := tmp.Keep(name + output.ExtFor(ctype))
-	if err != nil {
-		return savedImage{}, err
-	}
-	s := savedImage{path: path, width: cfg.Width, height: cfg.Height}
-	if api.IsURL(ref) {
-		s.url = ref
-	}
-	if abs, err := filepath.Abs(path); err == nil {
-		s.path = abs
-	}
-	return s, nil
+	return saved, failed
 }

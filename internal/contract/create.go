@@ -50,7 +50,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, f *createForm, r
 	s.tasks[t.id] = t
 	s.order = append(s.order, t)
 	rec.TaskID, rec.Status = t.id, http.StatusOK
-	s.creates = append(s.creates, rec)
+	s.keepRecord(rec)
 	s.wg.Add(1)
 	s.mu.Unlock()
 

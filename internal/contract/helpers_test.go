@@ -23,7 +23,7 @@ const token = "sk-test"
 // work first, so sync requests still in flight can end.
 func start(t *testing.T, opts ...contract.Option) (*contract.Server, *httptest.Server) {
 	t.Helper()
-	s := contract.New(opts...)
+	s := contract.New(append([]contract.Option{contract.WithRecords(true)}, opts...)...)
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {
 		s.Close()

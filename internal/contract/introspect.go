@@ -10,8 +10,11 @@ import (
 )
 
 // CreateRecord is what one create request sent and how it was answered,
-// for tests to check what a client sends. Every create request is recorded,
-// refused ones too (their fields as far as they could be read).
+// for tests to check what a client sends. With WithRecords(true) every
+// create request is recorded, refused ones too (their fields as far as they
+// could be read); without it (the default: `backdrop serve`, the in-app
+// server) nothing is kept. The Authorization header is never kept, only
+// whether it was accepted.
 type CreateRecord struct {
 	Prompt          string            // the prompt field as sent, untrimmed
 	BatchSize       int               // as sent; 0 if absent or not a number
@@ -22,8 +25,7 @@ type CreateRecord struct {
 	FileContentType string            // image_file's part Content-Type
 	FileSize        int64             // image_file's size as sent; 0 without a file
 	Fields          map[string]string // every text field as sent
-	Auth            string            // the Authorization header, for tests only: never logged
-	AuthOK          bool              // whether it was accepted
+	AuthOK          bool              // whether the Authorization header was accepted
 	UserAgent       string
 	RemoteAddr      string
 	Status          int    // HTTP status of the answer (200 even for a task that fails)
@@ -42,7 +44,6 @@ func newCreateRecord(r *http.Request, f *createForm, authOK bool) CreateRecord {
 		FileContentType: f.fileType,
 		FileSize:        f.fileSize,
 		Fields:          maps.Clone(f.fields),
-		Auth:            r.Header.Get("Authorization"),
 		AuthOK:          authOK,
 		UserAgent:       r.UserAgent(),
 		RemoteAddr:      r.RemoteAddr,
@@ -53,12 +54,23 @@ func newCreateRecord(r *http.Request, f *createForm, authOK bool) CreateRecord {
 func (s *Server) record(rec CreateRecord, status int) {
 	rec.Status = status
 	s.mu.Lock()
-	s.creates = append(s.creates, rec)
+	s.keepRecord(rec)
 	s.mu.Unlock()
 }
 
-// Creates returns every create request so far, oldest first.
+// keepRecord keeps rec when records are on (under s.mu).
+func (s *Server) keepRecord(rec CreateRecord) {
+	if s.cfg.records {
+		s.creates = append(s.creates, rec)
+	}
+}
+
+// Creates returns every create request so far, oldest first. It needs
+// WithRecords(true): without it nothing is kept, and asking is a mistake.
 func (s *Server) Creates() []CreateRecord {
+	if !s.cfg.records {
+		panic("contract: Creates() needs the server made WithRecords(true)")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]CreateRecord, len(s.creates))

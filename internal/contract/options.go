@@ -72,6 +72,8 @@ type config struct {
 	maxFile       int64
 	logger        *slog.Logger
 	client        *http.Client
+	records       bool
+	dropServed    bool
 }
 
 // Option configures a Server. Options panic on values that can only be a
@@ -195,3 +197,13 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // WithHTTPClient sets the client that downloads image_url and posts
 // callbacks (default: a client of the server's own, closed by Close).
 func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.client = hc } }
+
+// WithRecords keeps a CreateRecord of every create request, for tests to
+// read with Creates. Off by default: a server that runs for long (serve,
+// the in-app engine) keeps nothing of its requests.
+func WithRecords(on bool) Option { return func(c *config) { c.records = on } }
+
+// WithDropServed forgets each result image once it has been served whole
+// (later requests for it answer 410 Gone, as an expired link does), so that
+// a long-running server keeps images only until its client has them.
+func WithDropServed(on bool) Option { return func(c *config) { c.dropServed = on } }

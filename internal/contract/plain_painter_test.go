@@ -56,7 +56,8 @@ func TestPlainPainter(t *testing.T) {
 }
 
 func TestPlainColor(t *testing.T) {
-	if PlainColor("a", 1) != PlainColor("a", 1) {
+	first := PlainColor("a", 1)
+	if again := PlainColor("a", 1); first != again {
 		t.Error("not deterministic")
 	}
 	seen := map[color.RGBA]bool{}

@@ -35,12 +35,83 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request) {
 	left := s.cfg.resultTTL - time.Since(snap.completed)
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "private, max-age="+strconv.Itoa(max(int(left.Seconds()), 0)))
-	http.ServeContent(w, r, "", snap.completed, bytes.NewReader(snap.results[n-1].png))
+	body := snap.results[n-1].png
+	cw := &countingWriter{ResponseWriter: w}
+	http.ServeContent(cw, r, "", snap.completed, bytes.NewReader(body))
+	if s.cfg.dropServed && r.Method == http.MethodGet && cw.status == http.StatusOK && cw.n == int64(len(body)) {
+		t.served(n - 1)
+	}
 }
 
-// sweep drops expired images and forgotten tasks. It runs on requests, so
-// an idle server needs no goroutine of its own.
-func (s *Server) sweep() {
+// countingWriter counts the body bytes written and keeps the status.
+type countingWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+}
+
+func (c *countingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	n, err := c.ResponseWriter.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// served notes that image i went out whole; once every image has, the
+// task's images are dropped (WithDropServed).
+func (t *task) served(i int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.expired || i >= len(t.results) {
+		return
+	}
+	if t.sent == nil {
+		t.sent = make([]bool, len(t.results))
+	}
+	t.sent[i] = true
+	for _, ok := range t.sent {
+		if !ok {
+			return
+		}
+	}
+	t.expire()
+}
+
+// expireLater makes sure a sweep runs when results expire, so that an idle
+// server does not hold images until its next request.
+func (s *Server) expireLater() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed && s.sweeper == nil {
+		s.sweeper = time.AfterFunc(s.cfg.resultTTL, s.sweepTick)
+	}
+}
+
+// sweepTick is the timer's sweep; it sets itself again while images are
+// left to expire.
+func (s *Server) sweepTick() {
+	next := s.sweep()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweeper = nil
+	if !s.closed && !next.IsZero() {
+		s.sweeper = time.AfterFunc(max(time.Until(next), time.Millisecond), s.sweepTick)
+	}
+}
+
+// sweep drops expired images and forgotten tasks. It runs on requests and
+// on a timer (expireLater). It returns when the next images expire, or
+// zero if none are left.
+func (s *Server) sweep() (next time.Time) {
 	now := time.Now()
 	keep := max(taskKeep, s.cfg.resultTTL)
 	s.mu.Lock()
@@ -52,6 +123,11 @@ func (s *Server) sweep() {
 		if !ended.IsZero() && !t.expired && now.Sub(ended) >= s.cfg.resultTTL {
 			t.expire()
 		}
+		if !ended.IsZero() && !t.expired && len(t.results) > 0 {
+			if at := ended.Add(s.cfg.resultTTL); next.IsZero() || at.Before(next) {
+				next = at
+			}
+		}
 		t.mu.Unlock()
 		if !ended.IsZero() && now.Sub(ended) >= keep {
 			delete(s.tasks, t.id)
@@ -61,6 +137,7 @@ func (s *Server) sweep() {
 	}
 	clear(s.order[len(live):])
 	s.order = live
+	return next
 }
 
 // expire forgets the image bytes but keeps their sizes for the answers.

@@ -32,9 +32,10 @@ type Server struct {
 	order    []*task // creation order, for Tasks() and sweeping
 	creates  []CreateRecord
 	gets     int
-	createRL int // create requests answered 429 so far
-	getRL    int // GETs answered 429 so far
-	getFails int // GETs answered WithFailGETs' status so far
+	createRL int         // create requests answered 429 so far
+	getRL    int         // GETs answered 429 so far
+	getFails int         // GETs answered WithFailGETs' status so far
+	sweeper  *time.Timer // expires results of an idle server; see expireLater
 }
 
 var (
@@ -96,6 +97,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
+	if s.sweeper != nil {
+		s.sweeper.Stop()
+		s.sweeper = nil
+	}
 	s.mu.Unlock()
 	s.stop(errClosed)
 	s.wg.Wait()

@@ -35,7 +35,8 @@ type task struct {
 	downloadMS int64
 	results    []result // nil until done, and again once expired
 	expired    bool
-	step       int // position in the script
+	sent       []bool // which images went out whole (WithDropServed)
+	step       int    // position in the script
 }
 
 // input is the image a task starts from: the upload or the URL to fetch.

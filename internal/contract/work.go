@@ -24,6 +24,9 @@ func (s *Server) run(ctx context.Context, t *task) {
 	}
 	results, f := s.work(ctx, t)
 	t.finish(results, f)
+	if f == nil {
+		s.expireLater()
+	}
 	s.logTask(t)
 	s.sendCallback(t)
 }

@@ -16,6 +16,9 @@ import (
 // Label is how the window names this engine.
 const Label = "Offline engine — studio backdrops, no AI"
 
+// ResultTTL is how long the in-app server keeps images nobody downloaded.
+const ResultTTL = 10 * time.Minute
+
 // Server is a running in-process contract server.
 type Server struct {
 	URL   string
@@ -33,7 +36,11 @@ func Start(painter contract.Painter) (*Server, error) {
 	b := make([]byte, 16)
 	rand.Read(b)
 	s := &Server{URL: "http://" + ln.Addr().String(), Token: "offline-" + hex.EncodeToString(b)}
-	s.srv = contract.New(contract.WithToken(s.Token), contract.WithPainter(painter), contract.WithTaskTimeout(2*time.Minute))
+	s.srv = contract.New(contract.WithToken(s.Token), contract.WithPainter(painter), contract.WithTaskTimeout(2*time.Minute),
+		// Keep images only until the app has them: the job downloads
+		// (and caches) them the moment the task ends. Requests are not
+		// recorded (contract.WithRecords stays off).
+		contract.WithDropServed(true), contract.WithResultTTL(ResultTTL))
 	s.http = &http.Server{Handler: s.srv, ReadHeaderTimeout: 10 * time.Second}
 	go s.http.Serve(ln)
 	return s, nil

@@ -8,21 +8,6 @@ import (
 	"testing"
 )
 
-func TestStem(t *testing.T) {
-	cases := map[string]string{
-		"/tmp/shots/red shoe.jpg": "red shoe",
-		"shoe.PNG":                "shoe",
-		"https://cdn.example.com/a/b/mug.webp?x=1": "mug",
-		"https://cdn.example.com/":                 "image",
-		"noext":                                    "noext",
-	}
-	for in, want := range cases {
-		if got := Stem(in); got != want {
-			t.Errorf("Stem(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestWriteFileNeverOverwrites(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "a-bg-1.png"), []byte("old"), 0o644); err != nil {
@@ -63,5 +48,41 @@ func TestWriteFileNeverOverwrites(t *testing.T) {
 	}
 	if len(entries) != 9 {
 		t.Fatalf("got %d files, want 9", len(entries))
+	}
+}
+
+func TestCheckDir(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join(root, "file.txt")
+	os.WriteFile(file, []byte("x"), 0o644)
+	readOnly := filepath.Join(root, "ro")
+	os.Mkdir(readOnly, 0o555)
+	if err := CheckDir(filepath.Join(root, "new", "deeper")); err != nil {
+		t.Fatalf("a new folder: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(root, "new", "deeper")); len(entries) != 0 {
+		t.Fatalf("the probe was left behind: %v", entries)
+	}
+	bad := map[string]string{
+		filepath.Join(file, "out"): "cannot create",
+		file:                       "cannot create",
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		bad[readOnly] = "cannot write"
+	}
+	for dir, words := range bad {
+		if err := CheckDir(dir); err == nil || !strings.Contains(err.Error(), words) {
+			t.Errorf("CheckDir(%s) = %v, want %q", dir, err, words)
+		}
+	}
+}
+
+func TestKeepRefusesAPath(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := WriteFile(dir, "../escape.png", strings.NewReader("x")); err == nil {
+		t.Fatal("wrote outside the folder")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left %v", entries)
 	}
 }

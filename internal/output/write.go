@@ -1,6 +1,8 @@
 package output
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +13,13 @@ import (
 	"strings"
 )
 
+// tempPrefix and tempSuffix name a file still being written. The leading
+// dot hides it from file managers until it gets its final name.
+const (
+	tempPrefix = ".backdrop-"
+	tempSuffix = ".part"
+)
+
 // Temp is a file being written in its final folder under a hidden
 // temporary name. Keep gives it a final name; Discard removes it.
 type Temp struct {
@@ -18,16 +27,30 @@ type Temp struct {
 	dir string
 }
 
-// CreateTemp starts a file in dir, creating dir if needed.
+// CreateTemp starts a file in dir, creating dir if needed. Unlike
+// os.CreateTemp (mode 0600) the file is created 0666 less the umask, like
+// any file a program saves for its user.
 func CreateTemp(dir string) (*Temp, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, ".backdrop-*.part")
-	if err != nil {
-		return nil, err
+	for range 100 {
+		f, err := os.OpenFile(filepath.Join(dir, tempPrefix+randomPart()+tempSuffix), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &Temp{File: f, dir: dir}, nil
 	}
-	return &Temp{File: f, dir: dir}, nil
+	return nil, fmt.Errorf("no free temporary name in %s", dir)
+}
+
+func randomPart() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // Discard closes and removes the temporary file.
@@ -38,7 +61,12 @@ func (t *Temp) Discard() {
 
 // Keep flushes the file to disk and names it name, or, when that exists,
 // name with "_2", "_3"… before the extension. It returns the path used.
+// On any failure the temporary file is removed.
 func (t *Temp) Keep(name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		t.Discard()
+		return "", err
+	}
 	if err := t.File.Sync(); err != nil {
 		t.Discard()
 		return "", err
@@ -57,6 +85,7 @@ func (t *Temp) Keep(name string) (string, error) {
 		final := filepath.Join(t.dir, candidate)
 		err := claim(t.File.Name(), final)
 		if err == nil {
+			syncDir(t.dir)
 			return final, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
@@ -83,8 +112,17 @@ func claim(tmp, final string) error {
 	return os.Rename(tmp, final)
 }
 
+// syncDir flushes a folder's entries, so that a file's new name survives a
+// crash. Best effort: some systems cannot sync a folder.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
 // WriteFile writes data from r to dir/name without overwriting anything and
-// returns the path used.
+// returns the path used. No partial file is ever left under any name.
 func WriteFile(dir, name string, r io.Reader) (string, error) {
 	t, err := CreateTemp(dir)
 	if err != nil {
@@ -95,4 +133,31 @@ func WriteFile(dir, name string, r io.Reader) (string, error) {
 		return "", err
 	}
 	return t.Keep(name)
+}
+
+// CheckDir makes sure files can be saved in dir before anything is paid
+// for: it creates dir (and its parents) if needed, then writes and removes
+// a probe file. The error says why dir cannot be used.
+func CheckDir(dir string) error {
+	if dir == "" {
+		return errors.New("no folder given")
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return fmt.Errorf("cannot create the folder %s: %v", dir, plainPathError(err))
+	}
+	t, err := CreateTemp(dir)
+	if err != nil {
+		return fmt.Errorf("cannot write in the folder %s: %v", dir, plainPathError(err))
+	}
+	t.Discard()
+	return nil
+}
+
+// plainPathError drops the path an *fs.PathError repeats.
+func plainPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -54,7 +54,7 @@ type createSeen struct {
 func newService(t testing.TB, limit int, opts ...contract.Option) *service {
 	t.Helper()
 	s := &service{limit: limit, started: map[string]time.Time{}}
-	s.srv = contract.New(append([]contract.Option{contract.WithToken(token)}, opts...)...)
+	s.srv = contract.New(append([]contract.Option{contract.WithToken(token), contract.WithRecords(true)}, opts...)...)
 	hs := httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
 		s.srv.Close()

@@ -169,7 +169,7 @@ func TestQueueRateLimitedThroughClientRetries(t *testing.T) {
 func TestQueueNeverSendsACreateTwice(t *testing.T) {
 	for _, fault := range []string{"drop", "502"} {
 		t.Run(fault, func(t *testing.T) {
-			srv := contract.New(contract.WithToken(token))
+			srv := contract.New(contract.WithToken(token), contract.WithRecords(true))
 			var posts atomic.Int32
 			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method != http.MethodPost {

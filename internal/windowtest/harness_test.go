@@ -126,7 +126,7 @@ func start(t *testing.T, srvOpts []contract.Option, args ...string) *session {
 	need(t, "Xvfb", "xdotool")
 	bin := buildBinary(t)
 	s := &session{t: t, display: startXvfb(t), dir: t.TempDir()}
-	s.srv = contract.New(append([]contract.Option{contract.WithToken(token)}, srvOpts...)...)
+	s.srv = contract.New(append([]contract.Option{contract.WithToken(token), contract.WithRecords(true)}, srvOpts...)...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
