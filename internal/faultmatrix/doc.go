@@ -1,11 +1,21 @@
 // Package faultmatrix holds the fault matrix: a table-driven test that
-// runs the client the app really uses (the app's backend: api.Client made
-// by app.NewClient, through job.Run) against
-// internal/faultserver for every fault class the service can throw, and
-// checks the client's promises in each case — it ends within its bound,
-// every image the server delivered reaches the caller, no task is created
-// twice, and no output or error holds the token or any 8+ character part
-// of it. It prints how many faults it injected and what held
-// (go test -v ./internal/faultmatrix). The package has no code besides
-// this file and its tests.
+// runs every fault class the service can throw (internal/faultserver)
+// through each of the app's real paths —
+//
+//   - window: the app's backend (api.Client made by app.NewClient) running
+//     job.Run, as the window's single run does;
+//   - queue: one item through a run.Queue on that backend, saving into an
+//     output folder;
+//   - cli: `backdrop generate` as cli.Generate runs it, with --json,
+//     checking its exit code, the files in its output folder and
+//     everything it prints —
+//
+// and checks the client's promises in each case: it ends within its
+// bound, every image the server delivered reaches the caller, no partial
+// file is left, no task is created twice, no output or error holds the
+// token or any 8+ character part of it, the token never follows a
+// redirect elsewhere, and the outcome is the expected one. It prints how
+// many faults it injected and what held (go test -v ./internal/faultmatrix;
+// `make test` shows the summary). The package has no code besides this
+// file and its tests.
 package faultmatrix

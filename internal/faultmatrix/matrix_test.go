@@ -474,6 +474,8 @@ var promises = []string{"ends within its bound", "no lost result", "no partial f
 // came out of it, for the checks every path shares.
 type leg struct {
 	name string
+	// skips says a case does not apply to this path.
+	skips func(tc tcase) bool
 	run  func(t *testing.T, env legEnv) legOut
 	// judge says whether the outcome is the expected one ("" if so).
 	judge func(tc tcase, out legOut) string
@@ -501,15 +503,24 @@ type legOut struct {
 	clean   []error  // the api errors, each meant to be one bounded line
 	n       int      // results kept
 	elapsed time.Duration
+	// A command's exit code and what it printed.
+	exit           int
+	stdout, stderr string
 }
 
 var legs = []leg{
 	{name: "window", run: runWindow, judge: judgeStrict},
 	{name: "queue", run: runQueue, judge: judgeLoose},
+	// The CLI trusts only the system's certificates: the TLS cases, which
+	// need the test server's, are for the other paths.
+	{name: "cli", run: runCLI, judge: judgeCLI, skips: func(tc tcase) bool { return tc.tls }},
 }
 
 func runCase(t *testing.T, tc tcase, shot string, all *tally) {
 	for _, l := range legs {
+		if l.skips != nil && l.skips(tc) {
+			continue
+		}
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
 			runLeg(t, tc, shot, l, all)
@@ -847,5 +858,8 @@ func TestMain(m *testing.M) {
 	// A -parallel given on the command line still wins: flags are parsed
 	// in m.Run.
 	flag.Set("test.parallel", "16")
+	// Every client of the process gets the short limits, those the
+	// commands make for themselves included.
+	api.DefaultOptions = clientOptions()
 	goleak.VerifyTestMain(m)
 }
