@@ -476,7 +476,7 @@ type leg struct {
 	name string
 	// skips says a case does not apply to this path.
 	skips func(tc tcase) bool
-	run  func(t *testing.T, env legEnv) legOut
+	run   func(t *testing.T, env legEnv) legOut
 	// judge says whether the outcome is the expected one ("" if so).
 	judge func(tc tcase, out legOut) string
 }
