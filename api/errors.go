@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 )
@@ -180,6 +181,23 @@ func (e *NetworkError) what() string {
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Unreachable reports that no connection to Host could be made (refused,
+// unknown host, no route, or the connect or TLS time limit ran out), so
+// nothing of the request reached the service.
+func (e *NetworkError) Unreachable() bool {
+	if e.MayHaveBeenCreated {
+		return false
+	}
+	// A dial that failed, even after the transport found a pooled
+	// connection dead and dialled again, reached nobody.
+	var op *net.OpError
+	var dns *net.DNSError
+	if errors.As(e.Err, &dns) || (errors.As(e.Err, &op) && op.Op == "dial") {
+		return true
+	}
+	return !e.sent && (e.Phase == phaseConnecting.String() || e.Phase == phaseTLS.String())
+}
 
 // ProtocolError is an answer that arrived whole but cannot be read: not
 // JSON, cut short, the wrong types, no task data, too large.

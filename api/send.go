@@ -155,7 +155,7 @@ func (c *Client) networkError(ctx, rctx context.Context, wd *watchdog, op string
 		re.redact = c.Redact
 		return re
 	}
-	ne := &NetworkError{Op: op, Host: u.Host, Phase: ph.String(), Err: err, sent: wroteHeader, redact: c.Redact}
+	ne := &NetworkError{Op: op, Host: failedHost(u, err), Phase: ph.String(), Err: err, sent: wroteHeader, redact: c.Redact}
 	var tc *timeoutCause
 	var ue *url.Error
 	switch {
@@ -170,6 +170,18 @@ func (c *Client) networkError(ctx, rctx context.Context, wd *watchdog, op string
 	}
 	ne.MayHaveBeenCreated = op == opCreate && wroteAll
 	return ne
+}
+
+// failedHost is the host the failure happened on: after a redirect, the
+// target's, not the first URL's.
+func failedHost(u *url.URL, err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if fu, perr := url.Parse(ue.URL); perr == nil && fu.Host != "" {
+			return fu.Host
+		}
+	}
+	return u.Host
 }
 
 func stopReason(err error) string {

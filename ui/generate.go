@@ -246,12 +246,3 @@ func plural(n int) string {
 	}
 	return "s"
 }
-
-func firstLine(s string) string {
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i]
-		}
-	}
-	return s
-}

@@ -49,7 +49,7 @@ func (c *console) redact(s string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, t := range c.secrets {
-		s = redactText(s, t)
+		s = api.Redact(s, t)
 	}
 	return s
 }
@@ -94,6 +94,9 @@ func describe(err error, endpoint string) string {
 		return "cancelled"
 	}
 	if host, reason, ok := unreachable(err); ok {
+		if api.IsNetwork(err) && !isServiceCall(err) {
+			endpoint = "" // a result host: --endpoint is not to blame
+		}
 		return cannotReach(host, reason, endpoint)
 	}
 	msg := err.Error()
@@ -111,9 +114,27 @@ func cannotReach(host, reason, endpoint string) string {
 	return fmt.Sprintf("Cannot reach %s (%s) — check the connection", host, reason)
 }
 
+// isServiceCall reports whether a network failure was on a call to the
+// service itself (create or poll), not on a result link.
+func isServiceCall(err error) bool {
+	var ne *api.NetworkError
+	return errors.As(err, &ne) && ne.Op != "download"
+}
+
 // unreachable reports a connection that could not be made at all (refused,
 // no route, unknown host), with the host and a short reason.
 func unreachable(err error) (host, reason string, ok bool) {
+	var ne *api.NetworkError
+	if errors.As(err, &ne) {
+		if !ne.Unreachable() {
+			return "", "", false
+		}
+		reason = ne.Reason
+		if ne.Timeout {
+			reason = fmt.Sprintf("no connection within %s", ne.Limit)
+		}
+		return ne.Host, reason, true
+	}
 	var dns *net.DNSError
 	var op *net.OpError
 	switch {

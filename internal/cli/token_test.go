@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"backdrop/api"
 	"backdrop/internal/testshot"
 )
 
@@ -24,11 +25,11 @@ func TestRedact(t *testing.T) {
 		"":                              "",
 	}
 	for in, want := range cases {
-		if got := redact(in, secret); got != want {
+		if got := api.Redact(in, secret); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := redact("a tok1 b", "tok1"); got != "a [redacted] b" {
+	if got := api.Redact("a tok1 b", "tok1"); got != "a [redacted] b" {
 		t.Errorf("short token: %q", got)
 	}
 }

@@ -41,10 +41,6 @@ type pixelClasses struct {
 	threshold    uint8   // dist below this is backdrop
 }
 
-// lumaPerOklab converts the backdrop model's noise (Oklab distance) into
-// 8-bit luma steps; measured on flat grey fields from dark to white.
-const lumaPerOklab = 1 / 0.0021
-
 const distScale = 1024
 
 // shadeScale stores lightness ratios up to 1.27 in a byte; tintScale

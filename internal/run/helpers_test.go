@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -48,7 +47,6 @@ type service struct {
 type createSeen struct {
 	at     time.Time
 	status int
-	file   string
 }
 
 func newService(t testing.TB, limit int, opts ...contract.Option) *service {
@@ -273,10 +271,3 @@ func names(dir string) []string {
 	}
 	return out
 }
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-var _ = filepath.Join
