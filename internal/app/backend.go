@@ -8,6 +8,7 @@ import (
 	"backdrop/internal/contract"
 	"backdrop/internal/engine"
 	"backdrop/internal/job"
+	"backdrop/internal/library"
 	"backdrop/internal/offline"
 	"backdrop/internal/run"
 	"backdrop/internal/settings"
@@ -87,6 +88,19 @@ func (b *Backend) Client() *api.Client { return b.client }
 
 // Label names the backend in the status bar.
 func (b *Backend) Label() string { return b.label }
+
+// LibraryName is how the library records this backend: the service's
+// host, or library.OfflineBackend (whose runs cost nothing and are never
+// capped).
+func (b *Backend) LibraryName() string {
+	if b.Offline() {
+		return library.OfflineBackend
+	}
+	if u, err := url.Parse(b.client.BaseURL()); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return b.client.BaseURL()
+}
 
 // Offline reports whether this is the built-in engine.
 func (b *Backend) Offline() bool { return b.local != nil }

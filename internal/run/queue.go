@@ -37,6 +37,11 @@ type Config struct {
 	CacheDir string
 	Recorder Recorder  // nil records nothing
 	Done     DoneIndex // nil means Manifest{}
+	// BeforeCreate, when set, is asked right before each create is sent
+	// (after the pacer allowed it, before Recorder.Sending): an error
+	// fails the item with that error and nothing is sent (the library's
+	// daily cap). It may be called from several goroutines at once.
+	BeforeCreate func(ctx context.Context, s Spec) error
 	// Paused starts the queue paused: items wait until Resume (the window
 	// fills the queue, then Generate resumes it).
 	Paused bool
@@ -160,6 +165,10 @@ func (q *Queue) Add(s Spec) (string, error) {
 	}
 	q.seq++
 	it := &item{id: id, seq: q.seq, spec: s, state: Waiting, added: time.Now(), total: s.variants(), taskID: s.TaskID, resume: s.TaskID != ""}
+	if it.resume {
+		it.variants = append([]Variant(nil), s.Existing...)
+		it.received = len(it.variants)
+	}
 	// Held until recorded: not dispatched while running is set.
 	it.running = true
 	q.items = append(q.items, it)
@@ -185,10 +194,10 @@ func (q *Queue) Add(s Spec) (string, error) {
 	q.dispatchLocked()
 	q.mu.Unlock()
 	if err != nil {
-		q.recordEnded(id, Failed, it.snapshotErr())
+		q.recordEnded(id, EndRecord{State: Failed, Err: it.snapshotErr()})
 	}
 	if cancelled {
-		q.recordEnded(id, Cancelled, errCancelled.Error())
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: errCancelled.Error()})
 	}
 	return id, nil
 }
@@ -279,7 +288,7 @@ func (q *Queue) Cancel(id string) error {
 	ended := q.cancelLocked(it)
 	q.mu.Unlock()
 	if ended {
-		q.recordEnded(it.id, Cancelled, "cancelled")
+		q.recordEnded(it.id, EndRecord{State: Cancelled, Err: "cancelled"})
 	}
 	return nil
 }
@@ -295,7 +304,7 @@ func (q *Queue) CancelAll() {
 	}
 	q.mu.Unlock()
 	for _, id := range ended {
-		q.recordEnded(id, Cancelled, "cancelled")
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: "cancelled"})
 	}
 }
 
@@ -456,7 +465,7 @@ func (q *Queue) Remove(id string) error {
 	q.notifyLocked()
 	q.mu.Unlock()
 	if ended {
-		q.recordEnded(id, Cancelled, "cancelled")
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: "cancelled"})
 	}
 	return nil
 }
@@ -508,15 +517,18 @@ func (q *Queue) Close() {
 }
 
 // dispatchLocked starts workers for waiting items while the queue may.
+// A paused queue still fetches tasks that exist (resumed ones, retries of
+// created ones): pausing stops what would be sent and billed, not what
+// was paid for already, whose links expire.
 func (q *Queue) dispatchLocked() {
-	if q.paused || q.closed {
+	if q.closed {
 		return
 	}
 	for _, it := range q.items {
 		if q.inFlight >= q.cfg.MaxInFlight {
 			return
 		}
-		if it.running || it.state != Waiting {
+		if it.running || it.state != Waiting || (q.paused && !it.resume) {
 			continue
 		}
 		if q.busySince.IsZero() || !q.idleAt.IsZero() {
@@ -567,8 +579,8 @@ func (q *Queue) markIdleLocked() {
 	}
 }
 
-func (q *Queue) recordEnded(id string, s State, errText string) {
-	if err := q.record(func(r Recorder) error { return r.Ended(id, s, errText) }); err != nil {
+func (q *Queue) recordEnded(id string, e EndRecord) {
+	if err := q.record(func(r Recorder) error { return r.Ended(id, e) }); err != nil {
 		q.warn(id, "could not record the end: "+err.Error())
 	}
 }

@@ -25,8 +25,21 @@ type Recorder interface {
 	Progress(id string, state State) error
 	// VariantSaved: a variant is on disk (cache, and output folder if any).
 	VariantSaved(id string, v Variant) error
-	// Ended: the item finished; errText is "" for Done.
-	Ended(id string, state State, errText string) error
+	// Ended: the item finished (see EndRecord).
+	Ended(id string, e EndRecord) error
+}
+
+// EndRecord says how an item finished.
+type EndRecord struct {
+	State State  // Done, Failed, Cancelled or Skipped
+	Err   string // why it failed or was cancelled; "" for Done and Skipped
+	// MayBeBilled: a create went out and no answer came (Failed only): the
+	// service may have made and billed the task; it is never sent again
+	// by itself.
+	MayBeBilled bool
+	// Files are the saved files of the earlier work a Skipped item stands
+	// for.
+	Files []string
 }
 
 // AddedRecord is an item as it enters the queue.

@@ -46,7 +46,8 @@ func (r *logRecorder) Progress(id string, s State) error { return r.log(id, "pro
 func (r *logRecorder) VariantSaved(id string, v Variant) error {
 	return r.log(id, "variant", fmt.Sprint(v.N))
 }
-func (r *logRecorder) Ended(id string, s State, errText string) error {
+func (r *logRecorder) Ended(id string, e EndRecord) error {
+	s := e.State
 	return r.log(id, "ended", s.String())
 }
 

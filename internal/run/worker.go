@@ -71,11 +71,11 @@ func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
 		}
 	}
 	if resume && prep.key == "" && a.spec.Source() != "" {
-		prep.key = resumeKey(a.spec)
+		prep.sha, prep.key = resumeKey(a.spec)
 	}
 	a.prep = prep
 	if !resume && !a.spec.Force && a.spec.Options.OutDir != "" {
-		if files := q.alreadyDone(a.spec.Options.OutDir, prep.key); files != nil {
+		if files := q.alreadyDone(a.spec.Options.OutDir, prep.work(a.spec)); files != nil {
 			q.skipped(a.it, files)
 			return Skipped, nil
 		}
@@ -99,26 +99,26 @@ func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
 	return q.download(a, task)
 }
 
-// resumeKey is the skip-done key of a resumed item when its shot is still
-// there; "" when it is not.
-func resumeKey(s Spec) string {
+// resumeKey is the shot's digest and the skip-done key of a resumed item
+// when its shot is still there; "" when it is not.
+func resumeKey(s Spec) (sha, key string) {
 	if s.ImageFile == "" {
-		return Key(s, "")
+		return "", Key(s, "")
 	}
 	sha, err := checkShot(s.ImageFile)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return Key(s, sha)
+	return sha, Key(s, sha)
 }
 
 // alreadyDone returns the files of an earlier run with this key when they
 // all still exist.
-func (q *Queue) alreadyDone(outDir, key string) []string {
-	if key == "" {
+func (q *Queue) alreadyDone(outDir string, w Work) []string {
+	if w.Key == "" {
 		return nil
 	}
-	files, err := q.cfg.Done.Lookup(outDir, key)
+	files, err := q.cfg.Done.Lookup(outDir, w)
 	if err != nil || len(files) == 0 {
 		return nil
 	}
@@ -146,6 +146,11 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 			return nil, err
 		}
 		a.bound(q.cfg.RunTimeout)
+		if gate := q.cfg.BeforeCreate; gate != nil {
+			if err := gate(a.runCtx, a.spec); err != nil {
+				return nil, fmt.Errorf("%w: %w", errNotSent, err)
+			}
+		}
 		q.mu.Lock()
 		a.it.attempts++
 		n := a.it.attempts
@@ -403,7 +408,7 @@ func (q *Queue) markDone(a *attempt) {
 	}
 	taskID := a.it.taskID
 	q.mu.Unlock()
-	if err := q.cfg.Done.MarkDone(dir, a.prep.key, files, taskID); err != nil {
+	if err := q.cfg.Done.MarkDone(dir, a.prep.work(a.spec), files, taskID); err != nil {
 		q.warn(a.it.id, "could not note it as done: "+err.Error())
 	}
 }
@@ -452,13 +457,18 @@ func (q *Queue) finish(it *item, s State, err error) {
 	if s == Failed && it.billed {
 		it.err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
 	}
-	text := it.snapshotErr()
+	rec := EndRecord{State: s, Err: it.snapshotErr(), MayBeBilled: s == Failed && it.billed}
+	if s == Skipped {
+		for _, v := range it.variants {
+			rec.Files = append(rec.Files, v.SavedPath)
+		}
+	}
 	closing := q.closed && s == Cancelled && !it.stopped
 	if closing {
 		it.err = errors.New("stopped: the queue was closed")
 	}
 	q.mu.Unlock()
 	if !closing {
-		q.recordEnded(it.id, s, text)
+		q.recordEnded(it.id, rec)
 	}
 }
