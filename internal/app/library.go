@@ -338,3 +338,27 @@ func Again(r library.Run) run.Spec {
 	s.ID, s.Force = "", true
 	return s
 }
+
+// Edited implements run.Recorder: the waiting run's row is replaced by one
+// for the new work (nothing was sent for it), so its prompt, options and
+// skip key are the ones that will be sent.
+func (r *LibraryRecorder) Edited(itemID string, s run.Spec) error {
+	old, err := r.runOf(itemID)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	id, err := r.store.Added(ctx, r.newRun(s, shotDigest(s.ImageFile)))
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.ids[itemID] = id
+	r.mu.Unlock()
+	// The old row goes; if that fails it stays as a cancelled run, never
+	// as one under way that a later start would pick up.
+	if err := r.store.Ended(ctx, old, library.StateCancelled, "edited before it was sent"); err == nil {
+		r.store.Delete(ctx, old, library.DeleteOptions{})
+	}
+	return nil
+}

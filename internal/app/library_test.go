@@ -394,3 +394,33 @@ func TestResumePicksUpRunsOfAnEndedProcess(t *testing.T) {
 		t.Fatalf("a second Resume: %v %v", again, err)
 	}
 }
+
+// An item edited while waiting is recorded as the work it will do: one
+// row, with the new prompt, and nothing under way left behind.
+func TestEditedItemKeepsOneRunWithTheNewWork(t *testing.T) {
+	srv := newServer(t)
+	b := serviceBackend(t, srv)
+	store := openStore(t, t.TempDir())
+	q, rec, err := b.NewLibraryQueue(run.Config{Rate: 50, Paused: true}, QueueOptions{Library: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	shot := testshot.Write(t, t.TempDir(), "mug.png", 40, 30)
+	id, _ := q.Add(run.Spec{ImageFile: shot, Prompt: "oak", Variants: 1, Options: run.Options{OutDir: t.TempDir()}})
+	if err := q.Edit(id, func(s *run.Spec) { s.Prompt, s.Variants = "white marble", 3 }); err != nil {
+		t.Fatal(err)
+	}
+	runs := allRuns(t, store)
+	if len(runs) != 1 || runs[0].Prompt != "white marble" || runs[0].Variants != 3 || runs[0].State != library.StateWaiting {
+		t.Fatalf("after the edit: %+v", runs)
+	}
+	if libID, _ := rec.RunID(id); libID != runs[0].ID {
+		t.Fatalf("the item maps to run %d, not %d", libID, runs[0].ID)
+	}
+	q.Resume()
+	wait(t, q)
+	if r, _ := store.Get(context.Background(), runs[0].ID); r.State != library.StateDone || len(r.Images) != 3 {
+		t.Fatalf("the edited run: %s with %d images", r.State, len(r.Images))
+	}
+}

@@ -416,25 +416,57 @@ func (q *Queue) RunAgain(id string) (string, error) {
 }
 
 // Edit changes a waiting item that has not started (the window edits the
-// prompt or options of an item before Generate).
+// prompt or options of an item before Generate); the Recorder hears of
+// the new spec before it applies.
 func (q *Queue) Edit(id string, change func(*Spec)) error {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	it := q.byID[id]
 	if it == nil {
+		q.mu.Unlock()
 		return fmt.Errorf("run: no item %s", id)
 	}
 	if it.running || it.state != Waiting || it.resume {
+		q.mu.Unlock()
 		return fmt.Errorf("run: %s has started; it can no longer be edited", it.spec.Name())
 	}
 	s := it.spec
 	change(&s)
-	s.ID, s.TaskID = it.spec.ID, it.spec.TaskID
+	s.ID, s.TaskID, s.Existing = it.spec.ID, it.spec.TaskID, it.spec.Existing
 	if err := s.Validate(); err != nil {
+		q.mu.Unlock()
 		return err
 	}
-	it.spec, it.total = s, s.variants()
+	recorded := it.recorded
+	if recorded {
+		it.running = true // held while recording: not dispatched meanwhile
+	}
+	q.mu.Unlock()
+
+	var err error
+	if recorded {
+		err = q.record(func(r Recorder) error { return r.Edited(id, s) })
+	}
+
+	q.mu.Lock()
+	if recorded {
+		it.running = false
+	}
+	if err == nil {
+		it.spec, it.total = s, s.variants()
+	}
+	cancelled := it.stopped && !it.state.Finished() // cancelled while held
+	if cancelled {
+		q.endLocked(it, Cancelled, errCancelled)
+	}
 	q.changedLocked(it)
+	q.dispatchLocked()
+	q.mu.Unlock()
+	if cancelled {
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: errCancelled.Error()})
+	}
+	if err != nil {
+		return fmt.Errorf("run: the change could not be recorded: %w", err)
+	}
 	return nil
 }
 

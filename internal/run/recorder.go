@@ -16,6 +16,9 @@ type Recorder interface {
 	// Added: the item entered the queue with its durable id (also for an
 	// item resumed with Spec.ID or Spec.TaskID set).
 	Added(r AddedRecord) error
+	// Edited: a waiting item that was never sent now does other work
+	// (Queue.Edit); spec is the new one. An error keeps the old spec.
+	Edited(id string, spec Spec) error
 	// Sending: the create is about to be sent (each time it is, after a 429).
 	Sending(id string, r SendingRecord) error
 	// Created: the service answered the create with this task id; called
