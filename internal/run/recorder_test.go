@@ -29,7 +29,7 @@ func (r *logRecorder) log(id, event, detail string) error {
 	return nil
 }
 
-func (r *logRecorder) Added(a AddedRecord) error { return r.log(a.ID, "added", a.Spec.Name()) }
+func (r *logRecorder) Added(a AddedRecord) error      { return r.log(a.ID, "added", a.Spec.Name()) }
 func (r *logRecorder) Edited(id string, s Spec) error { return r.log(id, "edited", s.Prompt) }
 func (r *logRecorder) Sending(id string, s SendingRecord) error {
 	return r.log(id, "sending", fmt.Sprint(s.Attempt))
