@@ -424,3 +424,24 @@ func TestEditedItemKeepsOneRunWithTheNewWork(t *testing.T) {
 		t.Fatalf("the edited run: %s with %d images", r.State, len(r.Images))
 	}
 }
+
+// A 429 that the client absorbs by itself (waiting and asking again)
+// still slows the whole queue down.
+func TestAbsorbed429SlowsTheQueue(t *testing.T) {
+	srv := newServer(t, contract.WithRateLimit(1, 0))
+	b := serviceBackend(t, srv)
+	q, err := b.NewQueue(run.Config{Rate: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	id, _ := q.Add(run.Spec{ImageFile: testshot.Write(t, t.TempDir(), "mug.png", 40, 30), Prompt: "oak", Variants: 1})
+	wait(t, q)
+	s, _ := q.Item(id)
+	if s.State != run.Done || s.RateLimited != 0 || srv.creates.Load() != 2 {
+		t.Fatalf("%s: %d 429s seen by the item, %d creates", s.Label(), s.RateLimited, srv.creates.Load())
+	}
+	if r := q.Stats().CreatesRate; r >= 0.95*50*0.9 {
+		t.Fatalf("the pace is %.1f/s after a 429 the client absorbed", r)
+	}
+}

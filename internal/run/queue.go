@@ -243,6 +243,13 @@ func (q *Queue) Resume() {
 	q.notifyLocked()
 }
 
+// Closed reports whether Close was called.
+func (q *Queue) Closed() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closed
+}
+
 // Paused reports whether the queue is paused.
 func (q *Queue) Paused() bool {
 	q.mu.Lock()

@@ -47,7 +47,7 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 		decoded, err := imagefile.DecodeImage(data)
 		if err != nil {
 			<-q.decode
-			return fmt.Errorf("the service sent an unusable image: %v", err)
+			return fmt.Errorf("%w: %v", errUnusable, err)
 		}
 		img, held = decoded, true
 		return nil
@@ -104,7 +104,7 @@ func (q *Queue) fetch(a *attempt, taskID string, n int, ref string, check func([
 			format := api.SniffImage(data)
 			switch {
 			case format == "":
-				err = errors.New("the service sent something that is not an image")
+				err = errNotImage
 			default:
 				err = check(data)
 			}
@@ -156,18 +156,18 @@ func (q *Queue) download1(a *attempt, ref string) ([]byte, *output.Temp, error) 
 	return data, tmp, err
 }
 
-// retryableDownload: not a refusal that will not change (an expired link,
-// a result over the size cap).
+// Results that arrived whole but cannot be used: downloaded again, since a
+// body cut short by a proxy can look like either.
+var (
+	errUnusable = errors.New("the service sent an unusable image")
+	errNotImage = errors.New("the service sent something that is not an image")
+)
+
+// retryableDownload: worth downloading again — what the client calls
+// temporary (never an expired link, a refused redirect or a result over
+// the cap), or a result that did not decode.
 func retryableDownload(err error) bool {
-	if errors.Is(err, api.ErrTooLarge) {
-		return false
-	}
-	var e *api.Error
-	if errors.As(err, &e) {
-		code := errorCode(e)
-		return code == 408 || code == 429 || code >= 500
-	}
-	return true
+	return api.IsTemporary(err) || errors.Is(err, errUnusable) || errors.Is(err, errNotImage)
 }
 
 // cacheStem is a task id made safe as a file name.

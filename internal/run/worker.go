@@ -250,7 +250,7 @@ func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
 		if a.runCtx.Err() != nil {
 			return nil, a.runCtx.Err()
 		}
-		if (task != nil && task.State.Finished()) || !transient(err) {
+		if (task != nil && task.State.Finished()) || !api.IsTemporary(err) {
 			var te *api.TaskError
 			if errors.As(err, &te) || api.IsNotFound(err) {
 				q.mu.Lock()
@@ -263,23 +263,6 @@ func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
 			return nil, a.runCtx.Err()
 		}
 	}
-}
-
-// transient reports errors worth asking again about.
-func transient(err error) bool {
-	var te *api.TaskError
-	var ve *api.ValidationError
-	var e *api.Error
-	switch {
-	case errors.As(err, &te), errors.As(err, &ve), errors.Is(err, api.ErrTooLarge):
-		return false
-	case errors.As(err, &e):
-		code := errorCode(e)
-		return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
-	}
-	return true // the network
 }
 
 // waitBackoff is the first pause before asking about a task again after
@@ -444,7 +427,7 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 	case a.runCtx != nil && context.Cause(a.runCtx) == errBound:
 		return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
 	}
-	if taskID != "" && transient(err) {
+	if taskID != "" && api.IsTemporary(err) {
 		return Failed, fmt.Errorf("%w%s", err, later)
 	}
 	return Failed, err
