@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"backdrop/internal/job"
 )
 
 // Defaults of a Queue.
@@ -33,7 +32,7 @@ type Config struct {
 	// download (default 10 min); a resumed task is bounded from its start.
 	RunTimeout time.Duration
 	// CacheDir keeps every downloaded result before anything else is done
-	// with it (default job.DefaultCacheDir()).
+	// with it (default DefaultCacheDir()).
 	CacheDir string
 	Recorder Recorder  // nil records nothing
 	Done     DoneIndex // nil means Manifest{}
@@ -119,7 +118,7 @@ func New(cfg Config) (*Queue, error) {
 		cfg.RunTimeout = DefaultRunTimeout
 	}
 	if cfg.CacheDir == "" {
-		cfg.CacheDir = job.DefaultCacheDir()
+		cfg.CacheDir = DefaultCacheDir()
 	}
 	if cfg.Done == nil {
 		cfg.Done = Manifest{}

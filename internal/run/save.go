@@ -9,11 +9,9 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"path/filepath"
 
 	"backdrop/api"
-	"backdrop/internal/imagefile"
 	"backdrop/internal/output"
 )
 
@@ -31,30 +29,33 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	}
 	// Decoding takes memory in proportion to the pixels: a few at a time,
 	// held from the decode to the end of the save.
-	var img image.Image
 	held := false
 	defer func() {
 		if held {
 			<-q.decode
 		}
 	}()
-	data, cached, err := q.fetch(a, taskID, n, ref, func(data []byte) error {
+	got, err := fetchResult(a.runCtx, q.cfg.Backend, q.cfg.CacheDir, taskID, n, ref, func(data []byte) (image.Image, error) {
 		select {
 		case q.decode <- struct{}{}:
 		case <-a.runCtx.Done():
-			return a.runCtx.Err()
+			return nil, a.runCtx.Err()
 		}
-		decoded, err := imagefile.DecodeImage(data)
+		decoded, err := decodeResult(data)
 		if err != nil {
 			<-q.decode
-			return fmt.Errorf("%w: %v", errUnusable, err)
+			return nil, err
 		}
-		img, held = decoded, true
-		return nil
+		held = true
+		return decoded, nil
 	})
 	if err != nil {
 		return v, err
 	}
+	if got.KeepErr != nil {
+		q.warn(a.it.id, fmt.Sprintf("variant %d was not kept in the cache: %v", n, got.KeepErr))
+	}
+	data, cached, img := got.Data, got.Cached, got.Image
 	v.CachedPath = cached
 	b := img.Bounds()
 	v.Width, v.Height = b.Dx(), b.Dy()
@@ -86,74 +87,6 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	}
 	v.SavedPath, v.Format, v.Bytes = path, format, int64(len(file))
 	return v, nil
-}
-
-// fetch downloads one result into the cache folder and returns its bytes
-// and cached path. A download that breaks, or gives something that check
-// (the decode) refuses, is tried again from the start, a few times; the
-// cache copy is kept only once check passes. When the cache folder cannot
-// be written the image is still used, from memory.
-func (q *Queue) fetch(a *attempt, taskID string, n int, ref string, check func([]byte) error) ([]byte, string, error) {
-	var last error
-	for try := 0; try < downloadTries; try++ {
-		if try > 0 && !sleepCtx(a.runCtx, backoff(try-1)) {
-			return nil, "", a.runCtx.Err()
-		}
-		data, tmp, err := q.download1(a, ref)
-		if err == nil {
-			format := api.SniffImage(data)
-			switch {
-			case format == "":
-				err = errNotImage
-			default:
-				err = check(data)
-			}
-			if err == nil {
-				cached := ""
-				if tmp != nil {
-					name := fmt.Sprintf("%s-%d%s", cacheStem(taskID), n, output.ExtFor(format))
-					if p, kerr := tmp.Keep(name); kerr == nil {
-						cached = p
-					} else {
-						q.warn(a.it.id, fmt.Sprintf("variant %d was not kept in the cache: %v", n, kerr))
-					}
-				}
-				return data, cached, nil
-			}
-		}
-		if tmp != nil {
-			tmp.Discard()
-		}
-		last = err
-		if a.runCtx.Err() != nil {
-			return nil, "", a.runCtx.Err()
-		}
-		if !api.IsURL(ref) || !retryableDownload(err) {
-			return nil, "", err
-		}
-	}
-	return nil, "", last
-}
-
-// download1 downloads once, into a temporary file of the cache folder
-// (or memory when that cannot be made), and returns the bytes.
-func (q *Queue) download1(a *attempt, ref string) ([]byte, *output.Temp, error) {
-	tmp, err := output.CreateTemp(q.cfg.CacheDir)
-	if err != nil {
-		var buf bytes.Buffer
-		if _, err := q.cfg.Backend.Download(a.runCtx, ref, &buf); err != nil {
-			return nil, nil, err
-		}
-		return buf.Bytes(), nil, nil
-	}
-	if _, err := q.cfg.Backend.Download(a.runCtx, ref, tmp); err != nil {
-		return nil, tmp, err
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return nil, tmp, err
-	}
-	data, err := io.ReadAll(tmp)
-	return data, tmp, err
 }
 
 // Results that arrived whole but cannot be used: downloaded again, since a

@@ -26,6 +26,9 @@ type attempt struct {
 	it     *item
 	spec   Spec
 	prep   *prepared
+	// last is the latest failure the attempt waited out (a 429, an
+	// outage): what the item says if its time bound passes meanwhile.
+	last error
 }
 
 // bound starts the run's time bound, once.
@@ -143,7 +146,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 		err := q.pacer.acquire(permitCtx, a.ticket, a.it.seq)
 		a.ticket = nil // used: a send after a 429 takes a new place
 		if err != nil {
-			return nil, err
+			return nil, a.lastOr(err)
 		}
 		a.bound(q.cfg.RunTimeout)
 		if gate := q.cfg.BeforeCreate; gate != nil {
@@ -162,6 +165,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 		q.setState(a.it, Sending, 0)
 		task, err := q.cfg.Backend.CreateTask(a.runCtx, req)
 		if err != nil && api.IsRateLimited(err) && a.runCtx.Err() == nil {
+			a.last = err
 			q.pacer.rateLimited(retryAfterOf(err))
 			q.mu.Lock()
 			a.it.limited++
@@ -173,7 +177,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 			if err == nil {
 				err = errors.New("the service answered the create without a task")
 			}
-			if !refusedBeforeCreating(err) {
+			if mayHaveCreated(err) {
 				q.mu.Lock()
 				a.it.billed = true
 				q.mu.Unlock()
@@ -201,26 +205,30 @@ func (q *Queue) created(it *item, task *api.Task) {
 	q.progress(it, task)
 }
 
-// refusedBeforeCreating reports errors that surely created no task: the
-// request was refused before sending, or the service answered it with a
-// client error.
-func refusedBeforeCreating(err error) bool {
-	if errors.Is(err, errNotSent) || api.IsValidation(err) {
+// mayHaveCreated reports whether a create that failed may nevertheless
+// have made (and billed) a task. The client knows for its own errors
+// (api.TaskMayExist); anything else is assumed to have gone through.
+func mayHaveCreated(err error) bool {
+	switch {
+	case errors.Is(err, errNotSent), api.IsValidation(err):
+		return false
+	case api.TaskMayExist(err):
 		return true
 	}
-	var e *api.Error
-	if errors.As(err, &e) {
-		code := errorCode(e)
-		return code >= 400 && code < 500 && code != http.StatusRequestTimeout
-	}
-	return false
+	var ne *api.NetworkError
+	var pe *api.ProtocolError
+	var ae *api.Error
+	var re *api.RedirectError
+	return !(errors.As(err, &ne) || errors.As(err, &pe) || errors.As(err, &ae) || errors.As(err, &re))
 }
 
-func errorCode(e *api.Error) int {
-	if e.Status != 0 && e.Status != http.StatusOK {
-		return e.Status
+// lastOr is the failure the attempt was waiting out when err (the end of
+// its context) came, or err.
+func (a *attempt) lastOr(err error) error {
+	if a.last != nil {
+		return a.last
 	}
-	return e.HTTPStatus
+	return err
 }
 
 // retryAfterOf reads the Retry-After of a 429 (seconds or an HTTP date).
@@ -248,7 +256,10 @@ func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
 			return task, nil
 		}
 		if a.runCtx.Err() != nil {
-			return nil, a.runCtx.Err()
+			if a.last != nil && errors.Is(err, a.runCtx.Err()) {
+				return nil, a.last // the outage it was waiting out says more
+			}
+			return nil, err
 		}
 		if (task != nil && task.State.Finished()) || !api.IsTemporary(err) {
 			var te *api.TaskError
@@ -259,8 +270,9 @@ func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
 			}
 			return nil, err
 		}
+		a.last = err
 		if !sleepCtx(a.runCtx, backoff(try)) {
-			return nil, a.runCtx.Err()
+			return nil, err
 		}
 	}
 }
@@ -425,7 +437,12 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 	case a.ctx.Err() != nil || stopped:
 		return Cancelled, fmt.Errorf("%w%s", errCancelled, later)
 	case a.runCtx != nil && context.Cause(a.runCtx) == errBound:
-		return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
+		if err == nil || err == a.runCtx.Err() {
+			return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
+		}
+		// The last failure stays in the chain (errors.As finds the
+		// client's typed error) and in the words.
+		return Failed, fmt.Errorf("did not finish within %v%s: %w", q.cfg.RunTimeout, later, err)
 	}
 	if taskID != "" && api.IsTemporary(err) {
 		return Failed, fmt.Errorf("%w%s", err, later)
@@ -437,7 +454,7 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 func (q *Queue) finish(it *item, s State, err error) {
 	q.mu.Lock()
 	q.endLocked(it, s, err)
-	if s == Failed && it.billed {
+	if s == Failed && it.billed && !api.TaskMayExist(err) {
 		it.err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
 	}
 	rec := EndRecord{State: s, Err: it.snapshotErr(), MayBeBilled: s == Failed && it.billed}
