@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sync"
 	"time"
-
 )
 
 // Defaults of a Queue.
