@@ -104,7 +104,7 @@ func fetchResult(ctx context.Context, d Downloader, cacheDir, taskID string, n i
 // downloadOnce downloads once, into a temporary file of the cache folder
 // (or memory when that cannot be made), and returns the bytes.
 func downloadOnce(ctx context.Context, d Downloader, cacheDir, ref string) ([]byte, *output.Temp, error) {
-	tmp, err := output.CreateTemp(cacheDir)
+	tmp, err := createTemp(cacheDir)
 	if err != nil {
 		var buf bytes.Buffer
 		if _, err := d.Download(ctx, ref, &buf); err != nil {

@@ -70,6 +70,8 @@ type Queue struct {
 	changed   chan struct{} // closed and replaced on every change, for Wait
 	busySince time.Time     // when the queue last went from idle to busy
 	idleAt    time.Time     // when it last went idle
+
+	swept sync.Map // folders swept of dead processes' temporary files
 }
 
 // item is the queue's own record of one item; snapshots copy it.
@@ -132,6 +134,7 @@ func New(cfg Config) (*Queue, error) {
 		changed: make(chan struct{}),
 	}
 	q.ctx, q.stop = context.WithCancel(context.Background())
+	q.sweep(cfg.CacheDir)
 	q.wg.Add(1)
 	go func() {
 		defer q.wg.Done()
@@ -211,6 +214,17 @@ func newID() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// sweep removes, once per queue, the temporary files that processes which
+// ended (a crash, a kill) left in dir.
+func (q *Queue) sweep(dir string) {
+	if dir == "" {
+		return
+	}
+	if _, done := q.swept.LoadOrStore(dir, true); !done {
+		SweepTemp(dir)
+	}
 }
 
 // record calls fn with the Recorder, if there is one.

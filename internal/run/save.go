@@ -9,7 +9,10 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"backdrop/api"
 	"backdrop/internal/output"
@@ -78,7 +81,7 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	name := output.ExpandTemplate(a.spec.Options.Template, output.NameFields{
 		Name: stem, N: n, Prompt: a.spec.Prompt, Time: started, Task: taskID,
 	}) + output.ExtFor(format)
-	path, err := output.WriteFile(dir, name, bytes.NewReader(file))
+	path, err := q.saveOnce(a, dir, name, file)
 	if err != nil {
 		return v, fmt.Errorf("cannot save into %s: %v", dir, unwrapPath(err))
 	}
@@ -138,4 +141,42 @@ func encode(img image.Image, data []byte, o Options) ([]byte, string, error) {
 		err := png.Encode(&buf, img)
 		return buf.Bytes(), "image/png", err
 	}
+}
+
+// saveOnce writes file into dir under name (never over another file). An
+// item fetching a task made earlier (resumed after a crash) may find the
+// very file already there, written by the process that died before it
+// could record it: that file is used, not written a second time.
+func (q *Queue) saveOnce(a *attempt, dir, name string, file []byte) (string, error) {
+	if a.spec.TaskID != "" {
+		if path := sameFile(dir, name, file); path != "" {
+			return path, nil
+		}
+	}
+	return writeFile(dir, name, file)
+}
+
+// sameFile finds dir/name, or one of the names Keep gives instead of
+// overwriting (name_2…), holding exactly data.
+func sameFile(dir, name string, data []byte) string {
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; i <= 20; i++ {
+		candidate := name
+		if i > 1 {
+			candidate = stem + "_" + strconv.Itoa(i) + ext
+		}
+		path := filepath.Join(dir, candidate)
+		info, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return ""
+		}
+		if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
+			continue
+		}
+		if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, data) {
+			return path
+		}
+	}
+	return ""
 }

@@ -77,6 +77,7 @@ func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
 		prep.sha, prep.key = resumeKey(a.spec)
 	}
 	a.prep = prep
+	q.sweep(a.spec.Options.OutDir)
 	if !resume && !a.spec.Force && a.spec.Options.OutDir != "" {
 		if files := q.alreadyDone(a.spec.Options.OutDir, prep.work(a.spec)); files != nil {
 			q.skipped(a.it, files)
