@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"backdrop/api"
 )
 
 // Defaults of a Queue.
@@ -84,6 +86,7 @@ type item struct {
 	received int
 	total    int
 	taskID   string
+	rect     *api.Rect // the product's place in the results, when the service says
 	variants []Variant
 	err      error
 	warning  string
