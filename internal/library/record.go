@@ -61,6 +61,14 @@ func (s *Store) Sending(ctx context.Context, id ID) error {
 		"state = ?, sent_ms = ?, task_id = '', error = '', created_ms = 0, finished_ms = 0", StateSending, ms(s.now()))
 }
 
+// NotSent records that the create of a sending run was refused without
+// making a task (the service's 429): the run waits again, and a process
+// that ends now leaves nothing that may have been billed.
+func (s *Store) NotSent(ctx context.Context, id ID) error {
+	return s.advance(ctx, id, "NotSent", false, []State{StateWaiting, StateSending},
+		"state = ?, sent_ms = 0", StateWaiting)
+}
+
 // Created records the task the service made for the run, the moment its
 // answer arrives. It is flushed to the disk: the task ID is the only way
 // back to paid images.
