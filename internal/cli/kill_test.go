@@ -86,10 +86,11 @@ func TestGenerateSurvivesKills(t *testing.T) {
 				after = time.Duration(rng.Int64N(int64(400 * time.Millisecond)))
 			}
 		}
+		began := time.Now()
 		last = runKilled(t, bin, env, args, after)
 		if last.killed {
 			kills++
-			t.Logf("start %d: killed after %v", round+1, after.Round(time.Millisecond))
+			t.Logf("start %d at %s: killed after %v", round+1, began.Format("05.000"), after.Round(time.Millisecond))
 			continue
 		}
 		t.Logf("start %d: exit %d", round+1, last.code)
@@ -170,6 +171,9 @@ func TestGenerateSurvivesKills(t *testing.T) {
 	for _, name := range names {
 		rs := perShot[name]
 		if _, ok := maybeBilled[name]; ok {
+			for _, r := range rs {
+				t.Logf("%s: sent at %s", name, r.Sent.Format("05.000"))
+			}
 			if len(rs) != 1 || rs[0].State != library.StateMaybeBilled {
 				t.Errorf("%s: library runs %+v, want one that may have been billed", name, rs)
 			}

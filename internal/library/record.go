@@ -106,11 +106,14 @@ func (s *Store) advance(ctx context.Context, id ID, event string, durable bool, 
 	for _, st := range from {
 		args = append(args, st)
 	}
-	exec := s.w.ExecContext
-	if durable {
-		exec = s.execDurable
+	stmt, err := s.stmt.cached(ctx, s.w, q)
+	if err != nil {
+		return fmt.Errorf("library: %s for run %d: %w", event, id, err)
 	}
-	res, err := exec(ctx, q, args...)
+	res, err := stmt.ExecContext(ctx, args...)
+	if err == nil && durable {
+		err = s.flushWAL(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("library: %s for run %d: %w", event, id, err)
 	}
@@ -137,13 +140,8 @@ func (s *Store) VariantSaved(ctx context.Context, id ID, v SavedVariant) error {
 	if v.N < 1 {
 		return fmt.Errorf("library: variant number %d", v.N)
 	}
-	var exists bool
-	if err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", id).Scan(&exists); err != nil {
-		return err
-	}
-	if !exists {
-		return fmt.Errorf("run %d: %w", id, ErrNotFound)
-	}
+	// No run, or one deleted meanwhile: the insert says so, and the file
+	// kept for it is removed (cheaper than asking first, every time).
 	kept, err := s.keep(id, v)
 	if err != nil {
 		return fmt.Errorf("library: keeping variant %d of run %d: %w", v.N, id, err)
