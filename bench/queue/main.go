@@ -12,8 +12,11 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"log"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -35,6 +38,7 @@ func main() {
 	bin := flag.String("bin", "", "the backdrop binary (default: built from this checkout)")
 	runs := flag.Int("runs", 1, "times to run it")
 	keep := flag.Bool("keep", false, "keep the work folder (shots, outputs, libraries) and print it")
+	grain := flag.Bool("grain", true, "give the product a photo's grain (shots of 1–2 MB, results as large); false: flat shots of a few KB")
 	flag.Parse()
 	work, err := os.MkdirTemp("", "backdrop-queue-bench-")
 	if err != nil {
@@ -55,11 +59,19 @@ func main() {
 	}
 	in := filepath.Join(work, "shots")
 	os.MkdirAll(in, 0o755)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var upload int
 	for i := range *shots {
+		img := testshot.Image(1200+i, 900) // a product shot of a usual size, each a little different
+		if *grain {
+			addGrain(img, rng)
+		}
 		var buf bytes.Buffer
-		png.Encode(&buf, testshot.Image(1200+i, 900)) // a product shot of a usual size, each a little different
+		png.Encode(&buf, img)
+		upload += buf.Len()
 		os.WriteFile(filepath.Join(in, fmt.Sprintf("shot-%02d.png", i+1)), buf.Bytes(), 0o644)
 	}
+	fmt.Printf("shots: %d PNGs of about 1200×900, %.1f MB in all\n", *shots, float64(upload)/(1<<20))
 	bound := time.Duration(float64(*shots)/float64(*rate)*float64(time.Second)) + *latency
 	fmt.Printf("queue benchmark: %d shots (2 variants each) through one `backdrop generate`, server limit %d creates/s, task latency %v\n",
 		*shots, *rate, *latency)
@@ -130,6 +142,22 @@ func once(bin, work, in string, r, rate int, latency time.Duration, shots int, b
 	fmt.Printf("  CLI peak memory: %.1f MB    (target < 60 MB: %s)\n", peakMB, verdict(peakMB < 60))
 	if done != shots || accepted != shots {
 		fmt.Printf("  WRONG: every shot must be done once\n")
+	}
+}
+
+// addGrain gives the product (everything not the light backdrop) the
+// noise of a photo, so the shot and the results compress as real ones do.
+func addGrain(img *image.NRGBA, rng *rand.Rand) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := img.NRGBAAt(x, y)
+			if c.R > 200 {
+				continue
+			}
+			n := func(v uint8) uint8 { return uint8(min(max(int(v)+rng.IntN(49)-24, 0), 255)) }
+			img.SetNRGBA(x, y, color.NRGBA{n(c.R), n(c.G), n(c.B), 255})
+		}
 	}
 }
 
