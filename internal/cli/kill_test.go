@@ -66,8 +66,9 @@ func TestGenerateSurvivesKills(t *testing.T) {
 		testshot.Write(t, in, name, 48+i, 36) // sizes differ: eight different shots
 		names = append(names, name)
 	}
+	libDir := t.TempDir()
 	env := append(os.Environ(), "BACKDROP_TOKEN="+token, "BACKDROP_ENDPOINT="+hs.URL,
-		"XDG_CACHE_HOME="+t.TempDir(), "BACKDROP_LIBRARY="+t.TempDir())
+		"XDG_CACHE_HOME="+t.TempDir(), "BACKDROP_LIBRARY="+libDir)
 	args := []string{"generate", "--prompt", "white marble", "--batch", "2", "--out", out, "--json", in}
 
 	maybeBilled := map[string]int{} // shot → its creates at the server when first reported so
@@ -191,6 +192,12 @@ func TestGenerateSurvivesKills(t *testing.T) {
 	}
 	if len(runs) != shots {
 		t.Errorf("%d runs in the library, want %d", len(runs), shots)
+	}
+	// Nor a half-written file in the library's folder.
+	for _, f := range allFiles(t, libDir) {
+		if strings.HasSuffix(f, ".part") || strings.Contains(f, ".tmp") {
+			t.Errorf("left in the library: %s", f)
+		}
 	}
 }
 

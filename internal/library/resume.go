@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -104,7 +106,25 @@ func (s *Store) Resume(ctx context.Context) ([]Pickup, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("library: resume: %w", err)
 	}
+	for _, p := range picks {
+		s.sweepPartial(p.Run.ID)
+	}
 	return picks, nil
+}
+
+// sweepPartial removes the files a process that ended left half-written
+// in the folder of a run it had under way (a kill while keeping a
+// variant). The run is this store's now: no one else writes there.
+func (s *Store) sweepPartial(id ID) {
+	entries, err := os.ReadDir(s.imagesDir(id))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".part") {
+			os.Remove(filepath.Join(s.imagesDir(id), name))
+		}
+	}
 }
 
 // findUnfinished lists under-way runs whose session has ended and

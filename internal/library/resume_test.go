@@ -79,6 +79,12 @@ func TestResumeClassifiesAndMarksRunsOfEndedSessions(t *testing.T) {
 		t.Fatalf("a store picked up its own runs: %v", picks)
 	}
 
+	// Killed while keeping a variant of "young task": its half-written
+	// file goes with the pickup.
+	partial := filepath.Join(a.imagesDir(ids["young task"]), ".2-0a1b.part")
+	if err := os.WriteFile(partial, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	a.Close()
 	want := map[string]Action{
 		"old task":   ActionExpired,
@@ -104,6 +110,9 @@ func TestResumeClassifiesAndMarksRunsOfEndedSessions(t *testing.T) {
 	}
 	if got := actions(picks); !equalActions(got, want) {
 		t.Fatalf("Resume: %v, want %v", got, want)
+	}
+	if _, err := os.Stat(partial); !os.IsNotExist(err) {
+		t.Fatalf("a half-written file stays after the pickup: %v", err)
 	}
 	for _, p := range picks {
 		stored, _ := b.Get(ctx, p.Run.ID)
