@@ -244,3 +244,27 @@ var _ = fmt.Sprint
 var _ = io.EOF
 var _ = slices.Clone[[]int]
 var _ context.Context
+
+// A create held up after its permit (recording it on a slow disk) moves
+// the next permit: it comes a full interval after the send, not after the
+// permit, so two sends never come closer than the pace allows.
+func TestPacerSpacesFromTheSendNotThePermit(t *testing.T) {
+	perSecond := 10.0
+	p := newPacer(perSecond, false) // about 108 ms apart
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.run(ctx)
+	interval := time.Duration(float64(time.Second) / (perSecond * paceMargin))
+	if err := p.acquire(ctx, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(interval) // held up: without the send, the next permit would be due now
+	p.sending()
+	sent := time.Now()
+	if err := p.acquire(ctx, nil, 2); err != nil {
+		t.Fatal(err)
+	}
+	if gap := time.Since(sent); gap < interval-time.Millisecond {
+		t.Fatalf("the next permit came %v after the send, want at least %v", gap, interval)
+	}
+}
