@@ -60,7 +60,7 @@ func (t *tries) sendingAgain() error {
 		t.failed = fmt.Errorf("could not record it before sending it again: %v", err)
 		return t.failed
 	}
-	t.refused = false
+	t.refused, t.failed = false, nil
 	t.q.setState(t.a.it, Sending, 0)
 	return nil
 }
