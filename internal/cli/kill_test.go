@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -341,4 +342,129 @@ func buildBackdrop(t *testing.T) string {
 		t.Fatalf("build: %v\n%s", built.err, built.out)
 	}
 	return built.bin
+}
+
+// The one case a kill leaves open, made to happen: the binary is killed
+// after a create reached the service (and made a task) and before its
+// answer came back. Started again, it must not send that create again by
+// itself, must say the shot may have been billed and how to go on
+// (--force), and must finish the other shots; --force then sends it.
+func TestGenerateKilledMidCreateIsNotSentAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the real binary")
+	}
+	bin := buildBackdrop(t)
+	srv := contract.New(contract.WithToken(token), contract.WithRecords(true), contract.WithPainter(contract.PlainPainter{}))
+	arrived := make(chan struct{})
+	var once sync.Once
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		// The first create of shot-2 is made and billed, and its answer
+		// never leaves: held until the client is gone.
+		hold := false
+		rec := &heldAnswer{header: http.Header{}}
+		srv.ServeHTTP(rec, r)
+		if strings.Contains(rec.body.String(), "task_id") {
+			for _, c := range srv.Creates() {
+				if c.FileName == "shot-2.png" && c.TaskID != "" && strings.Contains(rec.body.String(), c.TaskID) {
+					once.Do(func() { hold = true })
+				}
+			}
+		}
+		if hold {
+			close(arrived)
+			<-r.Context().Done()
+			return
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.code)
+		w.Write(rec.body.Bytes())
+	}))
+	defer func() { hs.Close(); srv.Close() }()
+
+	in, out := t.TempDir(), t.TempDir()
+	for i := range 3 {
+		testshot.Write(t, in, fmt.Sprintf("shot-%d.png", i+1), 48+i, 36)
+	}
+	env := append(os.Environ(), "BACKDROP_TOKEN="+token, "BACKDROP_ENDPOINT="+hs.URL,
+		"XDG_CACHE_HOME="+t.TempDir(), "BACKDROP_LIBRARY="+t.TempDir())
+	args := []string{"generate", "--prompt", "white marble", "--batch", "2", "--out", out, "--json", in}
+
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-arrived:
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("shot-2's create never came:\n%s", stderr.String())
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if n := createsOf(srv)["shot-2.png"]; n != 1 {
+		t.Fatalf("shot-2: %d creates before the restart", n)
+	}
+
+	again := runKilled(t, bin, env, args, -1)
+	if again.code != ExitFailure {
+		t.Fatalf("after the kill: exit %d, want %d:\n%s", again.code, ExitFailure, again.stderr)
+	}
+	for _, words := range []string{"shot-2.png", "may have been billed", "--force"} {
+		if !strings.Contains(again.stderr, words) {
+			t.Fatalf("stderr lacks %q:\n%s", words, again.stderr)
+		}
+	}
+	creates := createsOf(srv)
+	if creates["shot-2.png"] != 1 || creates["shot-1.png"] != 1 || creates["shot-3.png"] != 1 {
+		t.Fatalf("creates after the restart: %v, want one each", creates)
+	}
+	for _, line := range again.items {
+		if name := filepath.Base(line.File); (name == "shot-2.png") != (line.State == "failed") {
+			t.Fatalf("%s: %s %s", name, line.State, line.Error)
+		}
+	}
+	want := []string{"shot-1-bg-1.png", "shot-1-bg-2.png", "shot-3-bg-1.png", "shot-3-bg-2.png"}
+	if got := allFiles(t, out); !slices.Equal(got, want) {
+		t.Fatalf("output folder %v, want %v", got, want)
+	}
+
+	// The user checked and sends it again.
+	forced := runKilled(t, bin, env, append([]string{"generate", "--force"}, append(args[1:len(args)-1], filepath.Join(in, "shot-2.png"))...), -1)
+	if forced.code != ExitOK || createsOf(srv)["shot-2.png"] != 2 {
+		t.Fatalf("--force: exit %d, creates %v:\n%s", forced.code, createsOf(srv), forced.stderr)
+	}
+	want = []string{"shot-1-bg-1.png", "shot-1-bg-2.png", "shot-2-bg-1.png", "shot-2-bg-2.png", "shot-3-bg-1.png", "shot-3-bg-2.png"}
+	if got := allFiles(t, out); !slices.Equal(got, want) {
+		t.Fatalf("output folder %v, want %v", got, want)
+	}
+}
+
+// heldAnswer keeps an answer instead of sending it.
+type heldAnswer struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (h *heldAnswer) Header() http.Header { return h.header }
+func (h *heldAnswer) WriteHeader(code int) {
+	if h.code == 0 {
+		h.code = code
+	}
+}
+func (h *heldAnswer) Write(p []byte) (int, error) {
+	if h.code == 0 {
+		h.code = http.StatusOK
+	}
+	return h.body.Write(p)
 }
