@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -43,10 +44,12 @@ func (s *session) openLibrary() *library.Store {
 	}
 	var store *library.Store
 	var err error
+	// Thumbnails are left to the window: made here they would double the
+	// run's memory and compete with its downloads.
 	if s.libraryDir != "" {
-		store, err = app.OpenLibraryIn(s.libraryDir)
+		store, err = app.OpenLibraryIn(s.libraryDir, library.WithoutThumbnailWorker())
 	} else {
-		store, err = app.OpenLibrary()
+		store, err = app.OpenLibrary(library.WithoutThumbnailWorker())
 	}
 	if err != nil {
 		s.con.errorf("%v", err)
@@ -60,6 +63,7 @@ func (s *session) openLibrary() *library.Store {
 // way, then sends every spec (but what is already done, or may have been
 // billed before), shows the queue's way, and reports each item as it ends.
 func (s *session) runBatch(ctx context.Context, specs []run.Spec) int {
+	boundMemory()
 	backend, err := app.Connect(app.Config{Token: s.token, Endpoint: s.endpoint, CacheDir: s.cacheDir})
 	if err != nil {
 		s.con.errorf("%v", err)
@@ -70,7 +74,9 @@ func (s *session) runBatch(ctx context.Context, specs []run.Spec) int {
 	if b.store != nil {
 		defer b.store.Close()
 	}
-	cfg := run.Config{Rate: s.rate, MaxInFlight: s.jobs, RunTimeout: s.timeout, Paused: true}
+	// One result decoded at a time: a terminal run is bound by the
+	// service's pace, not by decoding, and its memory stays small.
+	cfg := run.Config{Rate: s.rate, MaxInFlight: s.jobs, RunTimeout: s.timeout, Paused: true, Decoders: 1}
 	opts := app.QueueOptions{Library: b.store, CapHint: "raise it with --daily-cap"}
 	if s.dailyCap > 0 {
 		opts.DailyCap = func() int { return s.dailyCap }
@@ -120,6 +126,18 @@ func (b *batch) refusedBeforeSending() bool {
 		}
 	}
 	return len(items) > 0
+}
+
+// goMemory is the soft limit of the Go heap (and runtime) of a queue run:
+// results are decoded whole, a few at a time, and without a limit the
+// heap grows to twice what is live between collections. Collecting more
+// often costs little next to the network. GOMEMLIMIT, when set, wins.
+const goMemory = 20 << 20
+
+func boundMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(goMemory)
+	}
 }
 
 // resume picks up the runs left under way by processes that ended (a

@@ -33,6 +33,14 @@ type KnobServer struct {
 	started  map[string]time.Time // task id → its create
 	accepted int
 	limited  int
+	arrivals []time.Time // of the accepted creates
+}
+
+// Arrivals returns when each accepted create arrived, in order.
+func (s *KnobServer) Arrivals() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.arrivals...)
 }
 
 // WithKnobs puts h behind k.
@@ -99,6 +107,7 @@ func (s *KnobServer) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.recent = append(s.recent, now)
+	s.arrivals = append(s.arrivals, now)
 	s.accepted++
 	s.mu.Unlock()
 	tee := &teeWriter{ResponseWriter: w}

@@ -30,14 +30,17 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	if api.IsURL(ref) {
 		v.URL = ref
 	}
-	// Decoding takes memory in proportion to the pixels: a few at a time,
-	// held from the decode to the end of the save.
+	// Decoding takes memory in proportion to the pixels: a few at a time
+	// (Config.Decoders), held from the decode until the file to save is
+	// made, when the decoded image is let go.
 	held := false
-	defer func() {
+	release := func() {
 		if held {
+			held = false
 			<-q.decode
 		}
-	}()
+	}
+	defer release()
 	got, err := fetchResult(a.runCtx, q.cfg.Backend, q.cfg.CacheDir, taskID, n, ref, func(data []byte) (image.Image, error) {
 		select {
 		case q.decode <- struct{}{}:
@@ -68,6 +71,8 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 		return v, nil
 	}
 	file, format, err := encode(img, data, a.spec.Options)
+	img, got.Image = nil, nil
+	release()
 	if err != nil {
 		return v, fmt.Errorf("cannot encode the image: %v", err)
 	}

@@ -184,6 +184,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 			return nil, fmt.Errorf("%w: could not record it before sending: %v", errNotSent, err)
 		}
 		q.setState(a.it, Sending, 0)
+		q.pacer.sending()
 		task, err := q.cfg.Backend.CreateTask(a.runCtx, req)
 		if err != nil && api.IsRateLimited(err) && a.runCtx.Err() == nil {
 			a.last = err
