@@ -13,7 +13,7 @@ import (
 func (w *Window) onKey(k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyEscape:
-		if w.cancel == nil && !w.runPending {
+		if w.runningCount() == 0 {
 			// No run: Esc closes a dialog, as anywhere else.
 			if top := w.win.Canvas().Overlays().Top(); top != nil {
 				top.Hide()

@@ -15,7 +15,7 @@ import (
 
 	"backdrop/internal/contract"
 	"backdrop/internal/imagefile"
-	"backdrop/internal/job"
+	"backdrop/internal/run"
 	"backdrop/ui/compare"
 )
 
@@ -32,26 +32,29 @@ func TestScreens(t *testing.T) {
 		setup func(h *harness)
 	}{
 		{"empty", StartOptions{}, nil, func(h *harness) {}},
-		{"ready", StartOptions{File: shot}, nil, func(h *harness) {
+		{"ready", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
 		}},
-		{"running", StartOptions{File: shot}, nil, func(h *harness) {
+		{"running", StartOptions{Files: []string{shot}}, []contract.Option{processingForever(40)}, func(h *harness) {
 			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
-			h.w.cancel = func() {}
-			h.w.run.running(true)
-			h.w.showProgress(job.Progress{Stage: job.Processing, Percent: 40})
+			h.w.startRun()
+			h.until("processing", func() bool {
+				s, ok := h.w.snapshot(h.w.current)
+				return ok && s.State == run.Processing && s.Percent == 40
+			})
+			h.t.Cleanup(func() { h.w.cancelRun() })
 		}},
-		{"results", StartOptions{File: shot}, nil, generated},
-		{"compare", StartOptions{File: shot}, nil, func(h *harness) {
+		{"results", StartOptions{Files: []string{shot}}, nil, generated},
+		{"compare", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			generated(h)
 			h.w.compareWith(2)
 		}},
-		{"split", StartOptions{File: shot}, nil, func(h *harness) {
+		{"split", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			generated(h)
 			h.w.compareWith(1)
 			h.w.compare.SetMode(compare.Split)
 		}},
-		{"error", StartOptions{File: shot, Token: "expired"}, nil, func(h *harness) {
+		{"error", StartOptions{Files: []string{shot}, Token: "expired"}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "studio white")
 			h.w.startRun()
 			h.expect("finished")
@@ -83,6 +86,17 @@ func generated(h *harness) {
 	h.w.variants.slider.SetValue(3)
 	h.w.startRun()
 	h.expect("finished")
+	h.shown(3)
+}
+
+// processingForever keeps every task at the service "processing" at
+// percent for a long while.
+func processingForever(percent int) contract.Option {
+	steps := make([]contract.Step, 100000)
+	for i := range steps {
+		steps[i] = contract.Step{State: 4, Progress: percent}
+	}
+	return contract.WithScript(steps...)
 }
 
 func savePNG(t *testing.T, path string, img image.Image) {
