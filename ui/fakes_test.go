@@ -3,8 +3,8 @@ package ui
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,7 +34,7 @@ type fakeDialogs struct {
 }
 
 func (d *fakeDialogs) OpenImages(on func([]string)) { on(d.open) }
-func (d *fakeDialogs) OpenFolder(on func(string))    { on(d.shots) }
+func (d *fakeDialogs) OpenFolder(on func(string))   { on(d.shots) }
 func (d *fakeDialogs) SaveImage(dir, _ string, on func(string)) {
 	d.saveDir = dir
 	on(d.save)

@@ -16,7 +16,7 @@ func TestEveryShortcutIsInTheMenus(t *testing.T) {
 	h := newHarness(t, StartOptions{})
 	ctrl := fyne.KeyModifierShortcutDefault
 	want := map[string]desktop.CustomShortcut{
-		"Open images…": {KeyName: fyne.KeyO, Modifier: ctrl},
+		"Open images…":   {KeyName: fyne.KeyO, Modifier: ctrl},
 		"Open a folder…": {KeyName: fyne.KeyO, Modifier: ctrl | fyne.KeyModifierShift},
 
 		"Save selected variant": {KeyName: fyne.KeyS, Modifier: ctrl},

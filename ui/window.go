@@ -66,8 +66,8 @@ type Window struct {
 	shotHash     string          // its content hash, as the library knows shots
 	originalItem compare.Item
 	pinned       []compare.Item // images of the board put into Compare
-	show         *showcase // the current entry's variants, loaded for display
-	selected     int       // 1-based variant, 0 when none
+	show         *showcase      // the current entry's variants, loaded for display
+	selected     int            // 1-based variant, 0 when none
 
 	loading       int           // shots being read
 	closeQuestion dialog.Dialog // "close anyway?" while it is shown

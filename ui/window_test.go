@@ -41,7 +41,8 @@ func TestGenerateCompareAndSaveAll(t *testing.T) {
 	h.expect("finished")
 
 	if len(w.gallery.tiles) != 4 || w.gallery.tiles[0].result != nil {
-		s, _ := w.snapshot(w.current); t.Fatalf("gallery has %d tiles, want the original and 3 variants; snap %v %d; show %d", len(w.gallery.tiles), s.State, len(s.Variants), len(w.show.variants))
+		s, _ := w.snapshot(w.current)
+		t.Fatalf("gallery has %d tiles, want the original and 3 variants; snap %v %d; show %d", len(w.gallery.tiles), s.State, len(s.Variants), len(w.show.variants))
 	}
 	creates := h.srv.Creates()
 	if len(creates) != 1 || creates[0].Prompt != "white marble, light from the left" || creates[0].BatchSize != 3 {
