@@ -30,6 +30,8 @@ type queueStrip struct {
 	retry   *tipButton
 	shown   bool
 	marking bool // the list's selection is being set to the current entry
+	// hideTimes leaves elapsed and left out of the line (golden screens).
+	hideTimes bool
 }
 
 func newQueueStrip(w *Window) *queueStrip {
@@ -174,10 +176,10 @@ func (s *queueStrip) showStats(t queueTotals) {
 	if t.drafts > 0 {
 		parts = append(parts, fmt.Sprintf("%d not sent yet (Generate sends them)", t.drafts))
 	}
-	if t.Elapsed > 0 {
+	if t.Elapsed > 0 && !s.hideTimes {
 		parts = append(parts, clock(t.Elapsed)+" elapsed")
 	}
-	if t.LeftKnown && t.Waiting+t.Running > 0 {
+	if t.LeftKnown && t.Waiting+t.Running > 0 && !s.hideTimes {
 		parts = append(parts, "about "+roughly(t.Left)+" left")
 	}
 	line := strings.Join(parts, " · ")

@@ -54,6 +54,7 @@ func TestScreens(t *testing.T) {
 			h.w.compareWith(1)
 			h.w.compare.SetMode(compare.Split)
 		}},
+		{"queue", StartOptions{}, nil, queueScreen},
 		{"error", StartOptions{Files: []string{shot}, Token: "expired"}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "studio white")
 			h.w.startRun()
@@ -79,6 +80,46 @@ func TestScreens(t *testing.T) {
 			test.AssertImageMatches(t, "screens/"+st.name+".png", img)
 		})
 	}
+}
+
+// queueScreen fills the queue: three shots done, one failed, one
+// cancelled and two not sent yet, the second shown.
+func queueScreen(h *harness) {
+	t := h.t.(*testing.T)
+	dir := t.TempDir()
+	var shots []string
+	for i, name := range []string{"teal mug.png", "desk lamp.png", "linen chair.png", "walnut tray.png", "glass vase.png"} {
+		shots = append(shots, writeProductShotTinted(t, dir, name, i))
+	}
+	h.w.strip.hideTimes = true
+	test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
+	h.w.takePaths(shots[:4], "dropped")
+	h.expect("added")
+	data, _ := os.ReadFile(shots[3])
+	os.Remove(shots[3]) // fails before anything is sent
+	h.w.startRun()
+	h.until("the four ended", func() bool { st := h.w.queueStats(); return st.Finished() == 4 })
+	os.WriteFile(shots[3], data, 0o644)
+	h.w.takePaths([]string{shots[4], shots[0]}, "dropped")
+	h.expect("added")
+	h.w.setCurrent(h.w.entries[1])
+	h.shown(2)
+	h.until("desk lamp shown", func() bool { return h.w.shot != nil && h.w.shot.Name == "desk lamp.png" })
+	h.until("thumbnails made", func() bool {
+		for _, e := range h.w.entries {
+			if h.w.thumbs.cached(e.spec.ImageFile) == nil {
+				return false
+			}
+			s, _ := h.w.snapshot(e)
+			for _, v := range s.Variants {
+				if h.w.thumbs.cached(v.Path()) == nil {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	h.w.strip.list.Refresh()
 }
 
 func generated(h *harness) {
@@ -108,6 +149,36 @@ func savePNG(t *testing.T, path string, img image.Image) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// writeProductShotTinted is writeProductShot in another colour.
+func writeProductShotTinted(t *testing.T, dir, name string, tint int) string {
+	p := writeProductShot(t, dir, name)
+	if tint == 0 {
+		return p
+	}
+	data, _ := os.ReadFile(p)
+	img, _ := png.Decode(bytes.NewReader(data))
+	b := img.Bounds()
+	out := image.NewNRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, a := img.At(x, y).RGBA()
+			c := [3]uint32{r >> 8, g >> 8, bl >> 8}
+			if c[1] > c[0]+40 { // the mug's teal: turn it
+				k := tint%2 + 1
+				c = [3]uint32{c[k%3], c[(k+1)%3], c[(k+2)%3]}
+				if tint >= 3 {
+					c[0], c[1], c[2] = c[0]*3/4+60, c[1]*3/4+40, c[2]*3/4
+				}
+			}
+			out.SetNRGBA(x, y, color.NRGBA{uint8(c[0]), uint8(c[1]), uint8(c[2]), uint8(a >> 8)})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, out)
+	os.WriteFile(p, buf.Bytes(), 0o644)
+	return p
 }
 
 // writeProductShot draws a teal mug on a light grey sweep with a soft
