@@ -186,6 +186,14 @@ func (h *harness) until(what string, done func() bool) {
 			h.t.Fatalf("never: %s", what)
 		}
 	}
+	// What the last callbacks reported is passed over too.
+	for {
+		select {
+		case <-h.events:
+		default:
+			return
+		}
+	}
 }
 
 // shown waits until n variants of the current entry are loaded for display.

@@ -100,6 +100,7 @@ func queueScreen(h *harness) {
 	h.w.startRun()
 	h.until("the four ended", func() bool { st := h.w.queueStats(); return st.Finished() == 4 })
 	os.WriteFile(shots[3], data, 0o644)
+	h.w.thumbs.forget(shots[3]) // its thumbnail failed while it was away
 	h.w.takePaths([]string{shots[4], shots[0]}, "dropped")
 	h.expect("added")
 	h.w.setCurrent(h.w.entries[1])
