@@ -96,6 +96,9 @@ type Window struct {
 	tips     *tooltips
 	thumbs   *thumbnails
 
+	settingsDialog dialog.Dialog  // the settings form while it is open
+	settingsSave   *widget.Button // its Save button
+
 	// ui runs a function on the UI thread: fyne.Do, or in tests a queue
 	// the test goroutine drains, so widgets are touched by one goroutine.
 	// Every call is timed (uiStats).
