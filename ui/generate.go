@@ -272,6 +272,13 @@ func (w *Window) entryEnded(e *entry) {
 func (w *Window) updateRunning() {
 	n := w.runningCount()
 	w.run.running(n > 0)
+	if n > 0 && (w.current == nil || w.state(w.current).Finished()) {
+		// The shown shot is done: the bar follows the rest of the queue.
+		t := w.queueStats()
+		if t.Total > 0 {
+			w.run.showStage(float64(t.Finished())/float64(t.Total), fmt.Sprintf("Queue: %d of %d done", t.Finished(), t.Total))
+		}
+	}
 	if n == 0 {
 		w.dismissCloseQuestion()
 		if w.current != nil {

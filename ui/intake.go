@@ -105,6 +105,7 @@ func reasonOf(path string, err error) string {
 	msg := err.Error()
 	if base := filepath.Base(path); strings.HasPrefix(msg, base+" ") {
 		msg = strings.TrimPrefix(msg, base+" ")
+		msg = strings.TrimPrefix(msg, "is ")
 	}
 	return msg
 }

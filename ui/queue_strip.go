@@ -180,7 +180,7 @@ func (s *queueStrip) showStats(t queueTotals) {
 		parts = append(parts, clock(t.Elapsed)+" elapsed")
 	}
 	if t.LeftKnown && t.Waiting+t.Running > 0 && !s.hideTimes {
-		parts = append(parts, "about "+roughly(t.Left)+" left")
+		parts = append(parts, roughly(t.Left)+" left")
 	}
 	line := strings.Join(parts, " · ")
 	if t.Paused && t.Waiting > 0 {
@@ -280,11 +280,11 @@ func roughly(d time.Duration) string {
 	case d < 10*time.Second:
 		return "a few seconds"
 	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()+5)/10*10)
+		return fmt.Sprintf("about %d s", int(d.Seconds()+5)/10*10)
 	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()+0.5))
+		return fmt.Sprintf("about %d min", int(d.Minutes()+0.5))
 	}
-	return fmt.Sprintf("%.1f h", d.Hours())
+	return fmt.Sprintf("about %.1f h", d.Hours())
 }
 
 // stripLayout puts the strip to the left of the tabs when it is shown.

@@ -47,7 +47,7 @@ func TestDroppingAFolderAndFilesFillsTheQueueAndGenerateRunsAll(t *testing.T) {
 		t.Fatalf("queued %v, want %s", names, want)
 	}
 	skipped := overlayTexts(h.w.win.Canvas())
-	for _, want := range []string{"2 files skipped", "notes.txt — not an image", "broken.png — is not a JPEG, PNG, WebP or BMP image"} {
+	for _, want := range []string{"2 files skipped", "notes.txt — not an image", "broken.png — not a JPEG, PNG, WebP or BMP image"} {
 		if !strings.Contains(skipped, want) {
 			t.Fatalf("skipped list lacks %q:\n%s", want, skipped)
 		}
@@ -227,5 +227,29 @@ func TestPauseResumeCancelOneAndRetryFailed(t *testing.T) {
 	}
 	if got := images(t, h.out); len(got) != 8 {
 		t.Fatalf("output folder: %v", got)
+	}
+}
+
+// The window's smallest size holds with the queue strip shown.
+func TestTheQueueStripFitsTheSmallestWindow(t *testing.T) {
+	_, imgs := shotFolder(t)
+	h := newHarness(t, StartOptions{})
+	h.w.takePaths(imgs, "dropped")
+	h.expect("added")
+	if !h.w.strip.content.Visible() {
+		t.Fatal("no strip")
+	}
+	if m := h.w.win.Content().MinSize(); m.Width > minContent.Width || m.Height > minContent.Height {
+		t.Fatalf("the content needs %v, more than the smallest window's %v", m, minContent)
+	}
+	h.w.prompt.entry.SetText("oak")
+	h.w.startRun()
+	h.until("all done", func() bool { return h.w.queueStats().Done == len(imgs) })
+	h.shown(2)
+	for _, tab := range []int{tabGallery, tabCompare, tabBoard, tabLibrary} {
+		h.w.tabs.SelectIndex(tab)
+		if m := h.w.win.Content().MinSize(); m.Width > minContent.Width || m.Height > minContent.Height {
+			t.Fatalf("tab %d: the content needs %v, more than the smallest window's %v", tab, m, minContent)
+		}
 	}
 }
