@@ -51,6 +51,7 @@ type Client struct {
 	timeouts        Timeouts
 	answerLimit     int64
 	inlineLimit     int64
+	onRateLimit     func(RateLimit)
 }
 
 // Defaults of a client, each settable by an option.

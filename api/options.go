@@ -176,3 +176,23 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// RateLimit is a 429 answer the client received, told to WithRateLimitHook.
+type RateLimit struct {
+	Op         string        // "create", "poll" or "download"
+	RetryAfter time.Duration // the answer's Retry-After; 0 when it gave none
+	// Retried says the client waits and asks again by itself; otherwise
+	// the 429 is returned to the caller (IsRateLimited).
+	Retried bool
+}
+
+// WithRateLimitHook has fn told of every 429 answer, those the client
+// absorbs by waiting and asking again included, so that a caller pacing
+// many requests (the queue) slows down as a whole. fn is called from the
+// request's goroutine and must not block.
+func WithRateLimitHook(fn func(RateLimit)) Option {
+	return func(c *Client) error {
+		c.onRateLimit = fn
+		return nil
+	}
+}

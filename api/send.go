@@ -66,14 +66,16 @@ func (c *Client) send(ctx context.Context, k call) (*answer, error) {
 			continue
 		}
 		status := effectiveStatus(ans)
-		if last || !retryableStatus(k.method, status) {
-			return ans, nil
-		}
-		wait, ok := retryAfter(ans.header, time.Now())
-		if !ok {
+		given, hasRetryAfter := retryAfter(ans.header, time.Now())
+		wait := given
+		if !hasRetryAfter {
 			wait = c.backoff(attempt)
 		}
-		if wait > c.maxRetryWait {
+		retry := !last && retryableStatus(k.method, status) && wait <= c.maxRetryWait
+		if status == http.StatusTooManyRequests && c.onRateLimit != nil {
+			c.onRateLimit(RateLimit{Op: k.op, RetryAfter: given, Retried: retry})
+		}
+		if !retry {
 			return ans, nil
 		}
 		if err := sleep(ctx, wait); err != nil {

@@ -3,11 +3,14 @@ package app
 import (
 	"context"
 	"net/url"
+	"slices"
+	"sync"
 
 	"backdrop/api"
 	"backdrop/internal/contract"
 	"backdrop/internal/engine"
 	"backdrop/internal/job"
+	"backdrop/internal/library"
 	"backdrop/internal/offline"
 	"backdrop/internal/run"
 	"backdrop/internal/settings"
@@ -34,6 +37,30 @@ type Backend struct {
 	label    string
 	cacheDir string
 	local    *offline.Server // set for the offline engine
+	limits   *relay          // tells the queues of every 429 the client sees
+}
+
+// relay passes the client's 429s to the queues on the backend, so that a
+// 429 the client absorbs by itself still slows every create down.
+type relay struct {
+	mu     sync.Mutex
+	queues []*run.Queue
+}
+
+func (r *relay) add(q *run.Queue) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.queues = slices.DeleteFunc(r.queues, (*run.Queue).Closed)
+	r.queues = append(r.queues, q)
+}
+
+func (r *relay) rateLimited(l api.RateLimit) {
+	r.mu.Lock()
+	qs := slices.Clone(r.queues)
+	r.mu.Unlock()
+	for _, q := range qs {
+		q.Throttle(l.RetryAfter)
+	}
 }
 
 // Connect makes the backend for cfg: the service when a token is set,
@@ -42,6 +69,8 @@ func Connect(cfg Config) (*Backend, error) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = job.DefaultCacheDir()
 	}
+	limits := &relay{}
+	cfg.ClientOptions = append([]api.Option{api.WithRateLimitHook(limits.rateLimited)}, cfg.ClientOptions...)
 	if cfg.Token == "" {
 		painter := cfg.Painter
 		if painter == nil {
@@ -57,7 +86,7 @@ func Connect(cfg Config) (*Backend, error) {
 			local.Close()
 			return nil, err
 		}
-		return &Backend{client: c, label: offline.Label, cacheDir: cfg.CacheDir, local: local}, nil
+		return &Backend{client: c, label: offline.Label, cacheDir: cfg.CacheDir, local: local, limits: limits}, nil
 	}
 	c, err := NewClient(cfg.Endpoint, cfg.Token, cfg.ClientOptions...)
 	if err != nil {
@@ -67,7 +96,7 @@ func Connect(cfg Config) (*Backend, error) {
 	if u, err := url.Parse(c.BaseURL()); err == nil {
 		label = "Service: " + u.Host
 	}
-	return &Backend{client: c, label: label, cacheDir: cfg.CacheDir}, nil
+	return &Backend{client: c, label: label, cacheDir: cfg.CacheDir, limits: limits}, nil
 }
 
 // NewConnector returns what the window calls with its settings (again
@@ -88,6 +117,19 @@ func (b *Backend) Client() *api.Client { return b.client }
 // Label names the backend in the status bar.
 func (b *Backend) Label() string { return b.label }
 
+// LibraryName is how the library records this backend: the service's
+// host, or library.OfflineBackend (whose runs cost nothing and are never
+// capped).
+func (b *Backend) LibraryName() string {
+	if b.Offline() {
+		return library.OfflineBackend
+	}
+	if u, err := url.Parse(b.client.BaseURL()); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return b.client.BaseURL()
+}
+
 // Offline reports whether this is the built-in engine.
 func (b *Backend) Offline() bool { return b.local != nil }
 
@@ -104,7 +146,8 @@ func (b *Backend) Generate(ctx context.Context, req api.CreateRequest, onProgres
 }
 
 // NewQueue makes a queue on this backend; cfg's Backend and CacheDir
-// default to the backend's.
+// default to the backend's. Every 429 the backend's client sees slows the
+// queue's creates down, also those the client retried by itself.
 func (b *Backend) NewQueue(cfg run.Config) (*run.Queue, error) {
 	if cfg.Backend == nil {
 		cfg.Backend = b.client
@@ -112,7 +155,12 @@ func (b *Backend) NewQueue(cfg run.Config) (*run.Queue, error) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = b.cacheDir
 	}
-	return run.New(cfg)
+	q, err := run.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	b.limits.add(q)
+	return q, nil
 }
 
 // Close stops the offline engine, if it runs. Close the queues on the

@@ -2,10 +2,11 @@
 // runs every fault class the service can throw (internal/faultserver)
 // through each of the app's real paths —
 //
-//   - window: the app's backend (api.Client made by app.NewClient) running
-//     job.Run, as the window's single run does;
-//   - queue: one item through a run.Queue on that backend, saving into an
-//     output folder;
+//   - window: one item through the queue on the app's backend (api.Client
+//     made by app.NewClient) recording into a library, as the window runs
+//     it; the library's record must agree with the item;
+//   - queue: the same without a library (skip-done in the output folder),
+//     as `backdrop generate --no-library` runs it;
 //   - cli: `backdrop generate` as cli.Generate runs it, with --json,
 //     checking its exit code, the files in its output folder and
 //     everything it prints —

@@ -1,7 +1,6 @@
 package faultmatrix
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -19,7 +18,7 @@ import (
 	"backdrop/api"
 	"backdrop/internal/app"
 	"backdrop/internal/faultserver"
-	"backdrop/internal/job"
+	"backdrop/internal/library"
 	"backdrop/internal/run"
 	"backdrop/internal/testshot"
 )
@@ -506,6 +505,7 @@ type legOut struct {
 	// A command's exit code and what it printed.
 	exit           int
 	stdout, stderr string
+	snap           run.Snapshot // a queue item as it ended
 }
 
 var legs = []leg{
@@ -686,8 +686,10 @@ func judgeLoose(tc tcase, out legOut) string {
 	return ""
 }
 
-// runWindow is the window's path: the app's backend (its one client
-// builder, with the matrix's short limits added) running job.Run.
+// runWindow is the window's path: the queue on the app's backend (its one
+// client builder, with the matrix's short limits added) recording into a
+// library, as the window runs it; the library's record must agree with
+// the item.
 func runWindow(t *testing.T, env legEnv) legOut {
 	backend, err := app.Connect(app.Config{Token: token, Endpoint: env.base, CacheDir: env.cache, ClientOptions: env.opts})
 	if err != nil {
@@ -696,34 +698,51 @@ func runWindow(t *testing.T, env legEnv) legOut {
 	}
 	defer backend.Close()
 	defer backend.Client().CloseIdleConnections()
-	var mu sync.Mutex
-	var out legOut
-	res, err := backend.Generate(env.ctx, env.req, func(p job.Progress) {
-		mu.Lock()
-		out.texts = append(out.texts, p.String())
-		mu.Unlock()
-	})
-	mu.Lock()
-	defer mu.Unlock()
-	out.err = err
-	if res != nil {
-		for _, img := range res.Images {
-			out.images = append(out.images, img.Data)
-			if data, err := os.ReadFile(img.Cached); err != nil || !bytes.Equal(data, img.Data) {
-				t.Errorf("variant %d: the cached copy %q is missing or differs", img.Index, img.Cached)
-			}
-		}
-		out.n = len(res.Images)
-		if res.Task != nil {
-			out.texts = append(out.texts, res.Task.StateDetail, res.Task.ErrInfo, res.Task.ID)
-		}
+	store, err := app.OpenLibraryIn(t.TempDir())
+	if err != nil {
+		t.Error(err)
+		return legOut{err: err}
 	}
+	defer store.Close()
+	q, rec, err := backend.NewLibraryQueue(run.Config{RunTimeout: env.bound, Rate: 100},
+		app.QueueOptions{Library: store, DailyCap: func() int { return 100 }})
+	if err != nil {
+		t.Error(err)
+		return legOut{err: err}
+	}
+	defer q.Close()
+	out := queueItem(t, env, q)
+	snap := out.snap
+	id, ok := rec.RunID(snap.ID)
+	if !ok {
+		t.Error("the item is not in the library")
+		return out
+	}
+	r, err := store.Get(context.Background(), id)
+	if err != nil {
+		t.Error(err)
+		return out
+	}
+	want := map[run.State]library.State{run.Done: library.StateDone, run.Failed: library.StateFailed, run.Cancelled: library.StateCancelled}[snap.State]
+	if snap.MayBeBilled {
+		want = library.StateMaybeBilled
+	}
+	if r.State != want || r.TaskID != snap.TaskID || len(r.Images) != len(snap.Variants) {
+		t.Errorf("the library holds %s, task %q, %d images; the item ended %s, task %q, %d variants",
+			r.State, r.TaskID, len(r.Images), snap.State, snap.TaskID, len(snap.Variants))
+	}
+	// Marked "may have been billed" exactly when the client says the
+	// task may exist and no task id came back.
+	if billed := snap.TaskID == "" && api.TaskMayExist(snap.Err); snap.MayBeBilled != billed {
+		t.Errorf("the item is marked may-be-billed %v, the client's error says %v: %v", snap.MayBeBilled, billed, snap.Err)
+	}
+	out.texts = append(out.texts, r.Error)
 	return out
 }
 
-// runQueue is the queue's path (many shots at once; the window's next
-// home): one item through a run.Queue on the app's backend, saving into
-// an output folder.
+// runQueue is the queue's path without a library (as `--no-library`
+// runs it): one item through a run.Queue on the app's backend, saving
+// into an output folder.
 func runQueue(t *testing.T, env legEnv) legOut {
 	backend, err := app.Connect(app.Config{Token: token, Endpoint: env.base, CacheDir: env.cache, ClientOptions: env.opts})
 	if err != nil {
@@ -738,6 +757,11 @@ func runQueue(t *testing.T, env legEnv) legOut {
 		return legOut{err: err}
 	}
 	defer q.Close()
+	return queueItem(t, env, q)
+}
+
+// queueItem runs the case's request as one item of q and reports it.
+func queueItem(t *testing.T, env legEnv, q *run.Queue) legOut {
 	id, err := q.Add(run.Spec{ImageFile: env.req.ImageFile, ImageURL: env.req.ImageURL, Prompt: env.req.Prompt,
 		Variants: env.req.BatchSize, Options: run.Options{Sync: env.req.Sync, OutDir: env.outDir}})
 	if err != nil {
@@ -750,7 +774,7 @@ func runQueue(t *testing.T, env legEnv) legOut {
 		return legOut{err: fmt.Errorf("the queue did not finish: %w", err)}
 	}
 	snap, _ := q.Item(id)
-	out := legOut{err: snap.Err, n: len(snap.Variants), texts: []string{snap.Label(), snap.Warning, snap.TaskID}}
+	out := legOut{err: snap.Err, n: len(snap.Variants), texts: []string{snap.Label(), snap.Warning, snap.TaskID}, snap: snap}
 	if snap.State != run.Done && out.err == nil {
 		out.err = fmt.Errorf("the item ended %v", snap.State)
 	}

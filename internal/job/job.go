@@ -5,14 +5,11 @@
 package job
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 
 	_ "image/jpeg" // formats a result may come in
@@ -23,7 +20,7 @@ import (
 
 	"backdrop/api"
 	"backdrop/internal/imagefile"
-	"backdrop/internal/output"
+	"backdrop/internal/run"
 )
 
 // Client is the part of *api.Client a job needs.
@@ -240,47 +237,17 @@ func reportTask(report func(Progress), t *api.Task) {
 	}
 }
 
-// fetch downloads one result, decodes all of it (a truncated file or a
-// decompression bomb is refused) and keeps a copy in cacheDir.
+// fetch gets one result through the app's one result path (downloaded
+// into the cache folder, retried when broken, decoded whole: a truncated
+// file or a decompression bomb is refused) and makes its preview.
 func fetch(ctx context.Context, c Downloader, ref string, index int, taskID, cacheDir string) (Image, error) {
-	var buf bytes.Buffer
-	if _, err := c.Download(ctx, ref, &buf); err != nil {
+	got, err := run.FetchResult(ctx, c, cacheDir, taskID, index, ref)
+	if err != nil {
 		return Image{}, err
 	}
-	img := Image{Index: index, Data: buf.Bytes(), Format: api.SniffImage(buf.Bytes())}
-	if api.IsURL(ref) {
-		img.URL = ref
-	}
-	if img.Format == "" {
-		return Image{}, errors.New("the service sent something that is not an image")
-	}
-	decoded, err := imagefile.DecodeImage(img.Data)
-	if err != nil {
-		return Image{}, fmt.Errorf("the service sent an unusable image: %v", err)
-	}
-	img.Image = decoded
-	img.Preview = imagefile.Shrink(decoded, imagefile.PreviewSide)
-	if cacheDir != "" {
-		name := fmt.Sprintf("%s-%d%s", safeName(taskID), index, output.ExtFor(img.Format))
-		if path, err := output.WriteFile(cacheDir, name, bytes.NewReader(img.Data)); err == nil {
-			img.Cached = path
-		}
-	}
-	return img, nil
-}
-
-func safeName(s string) string {
-	if s == "" {
-		return "task"
-	}
-	return output.Stem(filepath.Base(s) + ".x")
+	return Image{Index: index, Data: got.Data, Format: got.Format, Image: got.Image,
+		Preview: imagefile.Shrink(got.Image, imagefile.PreviewSide), Cached: got.Cached, URL: got.URL}, nil
 }
 
 // DefaultCacheDir is where results are kept until saved.
-func DefaultCacheDir() string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "backdrop", "results")
-}
+func DefaultCacheDir() string { return run.DefaultCacheDir() }

@@ -27,6 +27,9 @@ type prepared struct {
 	key string // skip-done key
 }
 
+// work is the item as the DoneIndex sees it.
+func (p *prepared) work(s Spec) Work { return Work{Key: p.key, Spec: s, SourceSHA256: p.sha} }
+
 // Check does every check that needs no service, so that nothing is sent
 // (and nothing billed) for an item that cannot succeed: the spec is valid,
 // the shot is a regular, readable image within the service's limits and
@@ -117,8 +120,8 @@ func unwrapPath(err error) error {
 
 // Key identifies a piece of work for skipping what is already done: the
 // shot's content (or its URL), the prompt, the variant count and the
-// options that change the saved files (format and quality). sha is the
-// shot file's hex sha256, ignored for a URL.
+// options that change the saved files (format, quality and name
+// template). sha is the shot file's hex sha256, ignored for a URL.
 func Key(s Spec, sha string) string {
 	source := "url:" + strings.TrimSpace(s.ImageURL)
 	if s.ImageFile != "" {
@@ -132,8 +135,8 @@ func Key(s Spec, sha string) string {
 		}
 	}
 	h := sha256.New()
-	for _, part := range []string{"backdrop-run/1", source, strings.TrimSpace(s.Prompt),
-		strconv.Itoa(s.variants()), string(s.Options.format()), strconv.Itoa(quality)} {
+	for _, part := range []string{"backdrop-run/2", source, strings.TrimSpace(s.Prompt),
+		strconv.Itoa(s.variants()), string(s.Options.format()), strconv.Itoa(quality), s.Options.template()} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -286,17 +286,17 @@ func TestManifestSurvivesATornLine(t *testing.T) {
 	m := Manifest{}
 	a := filepath.Join(dir, "a.png")
 	os.WriteFile(a, []byte("x"), 0o644)
-	if err := m.MarkDone(dir, "k1", []string{a}, "t1"); err != nil {
+	if err := m.MarkDone(dir, Work{Key: "k1"}, []string{a}, "t1"); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := os.OpenFile(ManifestPath(dir), os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString(`{"key":"k2","fil`) // a crash mid-write
 	f.Close()
-	if err := m.MarkDone(dir, "k3", []string{a}, "t3"); err != nil {
+	if err := m.MarkDone(dir, Work{Key: "k3"}, []string{a}, "t3"); err != nil {
 		t.Fatal(err)
 	}
 	for key, want := range map[string]bool{"k1": true, "k2": false, "k3": true} {
-		files, err := m.Lookup(dir, key)
+		files, err := m.Lookup(dir, Work{Key: key})
 		if err != nil || (len(files) == 1) != want || (want && files[0] != a) {
 			t.Fatalf("%s: %v %v", key, files, err)
 		}

@@ -12,15 +12,22 @@ import (
 )
 
 // DoneIndex remembers which work is already done, so that it is skipped
-// unless asked again. The library answers it later; until then Manifest
-// keeps it in the output folder.
+// unless asked again. The library answers it (app.Recorder); without a
+// library, Manifest keeps it in the output folder.
 type DoneIndex interface {
-	// Lookup returns the files (absolute paths) an earlier run with this
-	// key saved into outDir, or nil. The queue skips the work only when
+	// Lookup returns the files (absolute paths) an earlier run of this
+	// work saved into outDir, or nil. The queue skips the work only when
 	// every one of them still exists.
-	Lookup(outDir, key string) ([]string, error)
-	// MarkDone records that the work with this key saved files into outDir.
-	MarkDone(outDir, key string, files []string, taskID string) error
+	Lookup(outDir string, w Work) ([]string, error)
+	// MarkDone records that this work saved files into outDir.
+	MarkDone(outDir string, w Work, files []string, taskID string) error
+}
+
+// Work is a piece of work as the skip-done check sees it.
+type Work struct {
+	Key          string // Key(Spec, SourceSHA256)
+	Spec         Spec
+	SourceSHA256 string // hex digest of the shot file; "" for a URL
 }
 
 // Manifest is a DoneIndex kept as outDir/.backdrop/done.jsonl: one JSON
@@ -54,7 +61,8 @@ type manifestEntry struct {
 var manifestMu sync.Mutex
 
 // Lookup implements DoneIndex.
-func (Manifest) Lookup(outDir, key string) ([]string, error) {
+func (Manifest) Lookup(outDir string, w Work) ([]string, error) {
+	key := w.Key
 	outDir = absDir(outDir)
 	f, err := os.Open(ManifestPath(outDir))
 	if errors.Is(err, os.ErrNotExist) {
@@ -90,9 +98,9 @@ func (Manifest) Lookup(outDir, key string) ([]string, error) {
 }
 
 // MarkDone implements DoneIndex.
-func (Manifest) MarkDone(outDir, key string, files []string, taskID string) error {
+func (Manifest) MarkDone(outDir string, w Work, files []string, taskID string) error {
 	outDir = absDir(outDir)
-	e := manifestEntry{Key: key, Task: taskID, At: time.Now().UTC()}
+	e := manifestEntry{Key: w.Key, Task: taskID, At: time.Now().UTC()}
 	for _, p := range files {
 		if rel, err := filepath.Rel(outDir, p); err == nil && filepath.IsLocal(rel) {
 			p = rel

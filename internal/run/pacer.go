@@ -26,6 +26,7 @@ type pacer struct {
 	target    rate.Limit // the pace asked for (below the service's limit)
 	paused    bool
 	notBefore time.Time // no permit before this (Retry-After)
+	lastCut   time.Time // when a 429 last halved the rate
 	waiters   waiterHeap
 	wake      chan struct{}
 }
@@ -117,15 +118,24 @@ func (p *pacer) setRate(perSecond float64) {
 	p.poke()
 }
 
+// cutSpell is how close together 429s count as one: several answers to
+// one burst (or one 429 heard both from the client's hook and from the
+// create that returns it) halve the rate once.
+const cutSpell = time.Second
+
 // rateLimited slows every create down after a 429: none for wait (the
 // Retry-After), then at half the rate.
 func (p *pacer) rateLimited(wait time.Duration) {
 	wait = max(wait, minRateLimitPause)
+	now := time.Now()
 	p.mu.Lock()
-	if until := time.Now().Add(wait); until.After(p.notBefore) {
+	if until := now.Add(wait); until.After(p.notBefore) {
 		p.notBefore = until
 	}
-	p.limiter.SetLimit(max(p.limiter.Limit()/2, p.target/16))
+	if now.Sub(p.lastCut) >= cutSpell {
+		p.lastCut = now
+		p.limiter.SetLimit(max(p.limiter.Limit()/2, p.target/16))
+	}
 	p.mu.Unlock()
 	p.poke()
 }

@@ -9,8 +9,6 @@ import (
 	"runtime"
 	"sync"
 	"time"
-
-	"backdrop/internal/job"
 )
 
 // Defaults of a Queue.
@@ -33,10 +31,15 @@ type Config struct {
 	// download (default 10 min); a resumed task is bounded from its start.
 	RunTimeout time.Duration
 	// CacheDir keeps every downloaded result before anything else is done
-	// with it (default job.DefaultCacheDir()).
+	// with it (default DefaultCacheDir()).
 	CacheDir string
 	Recorder Recorder  // nil records nothing
 	Done     DoneIndex // nil means Manifest{}
+	// BeforeCreate, when set, is asked right before each create is sent
+	// (after the pacer allowed it, before Recorder.Sending): an error
+	// fails the item with that error and nothing is sent (the library's
+	// daily cap). It may be called from several goroutines at once.
+	BeforeCreate func(ctx context.Context, s Spec) error
 	// Paused starts the queue paused: items wait until Resume (the window
 	// fills the queue, then Generate resumes it).
 	Paused bool
@@ -67,6 +70,8 @@ type Queue struct {
 	changed   chan struct{} // closed and replaced on every change, for Wait
 	busySince time.Time     // when the queue last went from idle to busy
 	idleAt    time.Time     // when it last went idle
+
+	swept sync.Map // folders swept of dead processes' temporary files
 }
 
 // item is the queue's own record of one item; snapshots copy it.
@@ -114,7 +119,7 @@ func New(cfg Config) (*Queue, error) {
 		cfg.RunTimeout = DefaultRunTimeout
 	}
 	if cfg.CacheDir == "" {
-		cfg.CacheDir = job.DefaultCacheDir()
+		cfg.CacheDir = DefaultCacheDir()
 	}
 	if cfg.Done == nil {
 		cfg.Done = Manifest{}
@@ -129,6 +134,7 @@ func New(cfg Config) (*Queue, error) {
 		changed: make(chan struct{}),
 	}
 	q.ctx, q.stop = context.WithCancel(context.Background())
+	q.sweep(cfg.CacheDir)
 	q.wg.Add(1)
 	go func() {
 		defer q.wg.Done()
@@ -160,6 +166,10 @@ func (q *Queue) Add(s Spec) (string, error) {
 	}
 	q.seq++
 	it := &item{id: id, seq: q.seq, spec: s, state: Waiting, added: time.Now(), total: s.variants(), taskID: s.TaskID, resume: s.TaskID != ""}
+	if it.resume {
+		it.variants = append([]Variant(nil), s.Existing...)
+		it.received = len(it.variants)
+	}
 	// Held until recorded: not dispatched while running is set.
 	it.running = true
 	q.items = append(q.items, it)
@@ -185,10 +195,10 @@ func (q *Queue) Add(s Spec) (string, error) {
 	q.dispatchLocked()
 	q.mu.Unlock()
 	if err != nil {
-		q.recordEnded(id, Failed, it.snapshotErr())
+		q.recordEnded(id, EndRecord{State: Failed, Err: it.snapshotErr()})
 	}
 	if cancelled {
-		q.recordEnded(id, Cancelled, errCancelled.Error())
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: errCancelled.Error()})
 	}
 	return id, nil
 }
@@ -204,6 +214,17 @@ func newID() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// sweep removes, once per queue, the temporary files that processes which
+// ended (a crash, a kill) left in dir.
+func (q *Queue) sweep(dir string) {
+	if dir == "" {
+		return
+	}
+	if _, done := q.swept.LoadOrStore(dir, true); !done {
+		SweepTemp(dir)
+	}
 }
 
 // record calls fn with the Recorder, if there is one.
@@ -232,6 +253,13 @@ func (q *Queue) Resume() {
 	q.pacer.setPaused(false)
 	q.dispatchLocked()
 	q.notifyLocked()
+}
+
+// Closed reports whether Close was called.
+func (q *Queue) Closed() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closed
 }
 
 // Paused reports whether the queue is paused.
@@ -279,7 +307,7 @@ func (q *Queue) Cancel(id string) error {
 	ended := q.cancelLocked(it)
 	q.mu.Unlock()
 	if ended {
-		q.recordEnded(it.id, Cancelled, "cancelled")
+		q.recordEnded(it.id, EndRecord{State: Cancelled, Err: "cancelled"})
 	}
 	return nil
 }
@@ -295,7 +323,7 @@ func (q *Queue) CancelAll() {
 	}
 	q.mu.Unlock()
 	for _, id := range ended {
-		q.recordEnded(id, Cancelled, "cancelled")
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: "cancelled"})
 	}
 }
 
@@ -407,25 +435,57 @@ func (q *Queue) RunAgain(id string) (string, error) {
 }
 
 // Edit changes a waiting item that has not started (the window edits the
-// prompt or options of an item before Generate).
+// prompt or options of an item before Generate); the Recorder hears of
+// the new spec before it applies.
 func (q *Queue) Edit(id string, change func(*Spec)) error {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	it := q.byID[id]
 	if it == nil {
+		q.mu.Unlock()
 		return fmt.Errorf("run: no item %s", id)
 	}
 	if it.running || it.state != Waiting || it.resume {
+		q.mu.Unlock()
 		return fmt.Errorf("run: %s has started; it can no longer be edited", it.spec.Name())
 	}
 	s := it.spec
 	change(&s)
-	s.ID, s.TaskID = it.spec.ID, it.spec.TaskID
+	s.ID, s.TaskID, s.Existing = it.spec.ID, it.spec.TaskID, it.spec.Existing
 	if err := s.Validate(); err != nil {
+		q.mu.Unlock()
 		return err
 	}
-	it.spec, it.total = s, s.variants()
+	recorded := it.recorded
+	if recorded {
+		it.running = true // held while recording: not dispatched meanwhile
+	}
+	q.mu.Unlock()
+
+	var err error
+	if recorded {
+		err = q.record(func(r Recorder) error { return r.Edited(id, s) })
+	}
+
+	q.mu.Lock()
+	if recorded {
+		it.running = false
+	}
+	if err == nil {
+		it.spec, it.total = s, s.variants()
+	}
+	cancelled := it.stopped && !it.state.Finished() // cancelled while held
+	if cancelled {
+		q.endLocked(it, Cancelled, errCancelled)
+	}
 	q.changedLocked(it)
+	q.dispatchLocked()
+	q.mu.Unlock()
+	if cancelled {
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: errCancelled.Error()})
+	}
+	if err != nil {
+		return fmt.Errorf("run: the change could not be recorded: %w", err)
+	}
 	return nil
 }
 
@@ -456,7 +516,7 @@ func (q *Queue) Remove(id string) error {
 	q.notifyLocked()
 	q.mu.Unlock()
 	if ended {
-		q.recordEnded(id, Cancelled, "cancelled")
+		q.recordEnded(id, EndRecord{State: Cancelled, Err: "cancelled"})
 	}
 	return nil
 }
@@ -508,15 +568,18 @@ func (q *Queue) Close() {
 }
 
 // dispatchLocked starts workers for waiting items while the queue may.
+// A paused queue still fetches tasks that exist (resumed ones, retries of
+// created ones): pausing stops what would be sent and billed, not what
+// was paid for already, whose links expire.
 func (q *Queue) dispatchLocked() {
-	if q.paused || q.closed {
+	if q.closed {
 		return
 	}
 	for _, it := range q.items {
 		if q.inFlight >= q.cfg.MaxInFlight {
 			return
 		}
-		if it.running || it.state != Waiting {
+		if it.running || it.state != Waiting || (q.paused && !it.resume) {
 			continue
 		}
 		if q.busySince.IsZero() || !q.idleAt.IsZero() {
@@ -567,8 +630,8 @@ func (q *Queue) markIdleLocked() {
 	}
 }
 
-func (q *Queue) recordEnded(id string, s State, errText string) {
-	if err := q.record(func(r Recorder) error { return r.Ended(id, s, errText) }); err != nil {
+func (q *Queue) recordEnded(id string, e EndRecord) {
+	if err := q.record(func(r Recorder) error { return r.Ended(id, e) }); err != nil {
 		q.warn(id, "could not record the end: "+err.Error())
 	}
 }

@@ -16,6 +16,9 @@ type Recorder interface {
 	// Added: the item entered the queue with its durable id (also for an
 	// item resumed with Spec.ID or Spec.TaskID set).
 	Added(r AddedRecord) error
+	// Edited: a waiting item that was never sent now does other work
+	// (Queue.Edit); spec is the new one. An error keeps the old spec.
+	Edited(id string, spec Spec) error
 	// Sending: the create is about to be sent (each time it is, after a 429).
 	Sending(id string, r SendingRecord) error
 	// Created: the service answered the create with this task id; called
@@ -25,8 +28,21 @@ type Recorder interface {
 	Progress(id string, state State) error
 	// VariantSaved: a variant is on disk (cache, and output folder if any).
 	VariantSaved(id string, v Variant) error
-	// Ended: the item finished; errText is "" for Done.
-	Ended(id string, state State, errText string) error
+	// Ended: the item finished (see EndRecord).
+	Ended(id string, e EndRecord) error
+}
+
+// EndRecord says how an item finished.
+type EndRecord struct {
+	State State  // Done, Failed, Cancelled or Skipped
+	Err   string // why it failed or was cancelled; "" for Done and Skipped
+	// MayBeBilled: a create went out and no answer came (Failed only): the
+	// service may have made and billed the task; it is never sent again
+	// by itself.
+	MayBeBilled bool
+	// Files are the saved files of the earlier work a Skipped item stands
+	// for.
+	Files []string
 }
 
 // AddedRecord is an item as it enters the queue.

@@ -29,7 +29,8 @@ func (r *logRecorder) log(id, event, detail string) error {
 	return nil
 }
 
-func (r *logRecorder) Added(a AddedRecord) error { return r.log(a.ID, "added", a.Spec.Name()) }
+func (r *logRecorder) Added(a AddedRecord) error      { return r.log(a.ID, "added", a.Spec.Name()) }
+func (r *logRecorder) Edited(id string, s Spec) error { return r.log(id, "edited", s.Prompt) }
 func (r *logRecorder) Sending(id string, s SendingRecord) error {
 	return r.log(id, "sending", fmt.Sprint(s.Attempt))
 }
@@ -46,7 +47,8 @@ func (r *logRecorder) Progress(id string, s State) error { return r.log(id, "pro
 func (r *logRecorder) VariantSaved(id string, v Variant) error {
 	return r.log(id, "variant", fmt.Sprint(v.N))
 }
-func (r *logRecorder) Ended(id string, s State, errText string) error {
+func (r *logRecorder) Ended(id string, e EndRecord) error {
+	s := e.State
 	return r.log(id, "ended", s.String())
 }
 

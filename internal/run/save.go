@@ -9,11 +9,12 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"image/png"
-	"io"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"backdrop/api"
-	"backdrop/internal/imagefile"
 	"backdrop/internal/output"
 )
 
@@ -31,30 +32,33 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	}
 	// Decoding takes memory in proportion to the pixels: a few at a time,
 	// held from the decode to the end of the save.
-	var img image.Image
 	held := false
 	defer func() {
 		if held {
 			<-q.decode
 		}
 	}()
-	data, cached, err := q.fetch(a, taskID, n, ref, func(data []byte) error {
+	got, err := fetchResult(a.runCtx, q.cfg.Backend, q.cfg.CacheDir, taskID, n, ref, func(data []byte) (image.Image, error) {
 		select {
 		case q.decode <- struct{}{}:
 		case <-a.runCtx.Done():
-			return a.runCtx.Err()
+			return nil, a.runCtx.Err()
 		}
-		decoded, err := imagefile.DecodeImage(data)
+		decoded, err := decodeResult(data)
 		if err != nil {
 			<-q.decode
-			return fmt.Errorf("the service sent an unusable image: %v", err)
+			return nil, err
 		}
-		img, held = decoded, true
-		return nil
+		held = true
+		return decoded, nil
 	})
 	if err != nil {
 		return v, err
 	}
+	if got.KeepErr != nil {
+		q.warn(a.it.id, fmt.Sprintf("variant %d was not kept in the cache: %v", n, got.KeepErr))
+	}
+	data, cached, img := got.Data, got.Cached, got.Image
 	v.CachedPath = cached
 	b := img.Bounds()
 	v.Width, v.Height = b.Dx(), b.Dy()
@@ -77,7 +81,7 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	name := output.ExpandTemplate(a.spec.Options.Template, output.NameFields{
 		Name: stem, N: n, Prompt: a.spec.Prompt, Time: started, Task: taskID,
 	}) + output.ExtFor(format)
-	path, err := output.WriteFile(dir, name, bytes.NewReader(file))
+	path, err := q.saveOnce(a, dir, name, file)
 	if err != nil {
 		return v, fmt.Errorf("cannot save into %s: %v", dir, unwrapPath(err))
 	}
@@ -88,86 +92,18 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	return v, nil
 }
 
-// fetch downloads one result into the cache folder and returns its bytes
-// and cached path. A download that breaks, or gives something that check
-// (the decode) refuses, is tried again from the start, a few times; the
-// cache copy is kept only once check passes. When the cache folder cannot
-// be written the image is still used, from memory.
-func (q *Queue) fetch(a *attempt, taskID string, n int, ref string, check func([]byte) error) ([]byte, string, error) {
-	var last error
-	for try := 0; try < downloadTries; try++ {
-		if try > 0 && !sleepCtx(a.runCtx, backoff(try-1)) {
-			return nil, "", a.runCtx.Err()
-		}
-		data, tmp, err := q.download1(a, ref)
-		if err == nil {
-			format := api.SniffImage(data)
-			switch {
-			case format == "":
-				err = errors.New("the service sent something that is not an image")
-			default:
-				err = check(data)
-			}
-			if err == nil {
-				cached := ""
-				if tmp != nil {
-					name := fmt.Sprintf("%s-%d%s", cacheStem(taskID), n, output.ExtFor(format))
-					if p, kerr := tmp.Keep(name); kerr == nil {
-						cached = p
-					} else {
-						q.warn(a.it.id, fmt.Sprintf("variant %d was not kept in the cache: %v", n, kerr))
-					}
-				}
-				return data, cached, nil
-			}
-		}
-		if tmp != nil {
-			tmp.Discard()
-		}
-		last = err
-		if a.runCtx.Err() != nil {
-			return nil, "", a.runCtx.Err()
-		}
-		if !api.IsURL(ref) || !retryableDownload(err) {
-			return nil, "", err
-		}
-	}
-	return nil, "", last
-}
+// Results that arrived whole but cannot be used: downloaded again, since a
+// body cut short by a proxy can look like either.
+var (
+	errUnusable = errors.New("the service sent an unusable image")
+	errNotImage = errors.New("the service sent something that is not an image")
+)
 
-// download1 downloads once, into a temporary file of the cache folder
-// (or memory when that cannot be made), and returns the bytes.
-func (q *Queue) download1(a *attempt, ref string) ([]byte, *output.Temp, error) {
-	tmp, err := output.CreateTemp(q.cfg.CacheDir)
-	if err != nil {
-		var buf bytes.Buffer
-		if _, err := q.cfg.Backend.Download(a.runCtx, ref, &buf); err != nil {
-			return nil, nil, err
-		}
-		return buf.Bytes(), nil, nil
-	}
-	if _, err := q.cfg.Backend.Download(a.runCtx, ref, tmp); err != nil {
-		return nil, tmp, err
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return nil, tmp, err
-	}
-	data, err := io.ReadAll(tmp)
-	return data, tmp, err
-}
-
-// retryableDownload: not a refusal that will not change (an expired link,
-// a result over the size cap).
+// retryableDownload: worth downloading again — what the client calls
+// temporary (never an expired link, a refused redirect or a result over
+// the cap), or a result that did not decode.
 func retryableDownload(err error) bool {
-	if errors.Is(err, api.ErrTooLarge) {
-		return false
-	}
-	var e *api.Error
-	if errors.As(err, &e) {
-		code := errorCode(e)
-		return code == 408 || code == 429 || code >= 500
-	}
-	return true
+	return api.IsTemporary(err) || errors.Is(err, errUnusable) || errors.Is(err, errNotImage)
 }
 
 // cacheStem is a task id made safe as a file name.
@@ -205,4 +141,42 @@ func encode(img image.Image, data []byte, o Options) ([]byte, string, error) {
 		err := png.Encode(&buf, img)
 		return buf.Bytes(), "image/png", err
 	}
+}
+
+// saveOnce writes file into dir under name (never over another file). An
+// item fetching a task made earlier (resumed after a crash) may find the
+// very file already there, written by the process that died before it
+// could record it: that file is used, not written a second time.
+func (q *Queue) saveOnce(a *attempt, dir, name string, file []byte) (string, error) {
+	if a.spec.TaskID != "" {
+		if path := sameFile(dir, name, file); path != "" {
+			return path, nil
+		}
+	}
+	return writeFile(dir, name, file)
+}
+
+// sameFile finds dir/name, or one of the names Keep gives instead of
+// overwriting (name_2…), holding exactly data.
+func sameFile(dir, name string, data []byte) string {
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; i <= 20; i++ {
+		candidate := name
+		if i > 1 {
+			candidate = stem + "_" + strconv.Itoa(i) + ext
+		}
+		path := filepath.Join(dir, candidate)
+		info, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return ""
+		}
+		if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
+			continue
+		}
+		if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, data) {
+			return path
+		}
+	}
+	return ""
 }

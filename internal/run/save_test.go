@@ -129,7 +129,8 @@ func TestQueueDownloadsWholeImagesOnly(t *testing.T) {
 		switch {
 		case strings.HasSuffix(ref, "/1.png") && try == 1:
 			w.Write(whole[:len(whole)/2])
-			return syscall.ECONNRESET
+			// As the client reports a reset mid-body.
+			return &api.NetworkError{Op: "download", Host: "results.test", Phase: "reading the answer", Reason: "connection reset", Err: syscall.ECONNRESET}
 		case strings.HasSuffix(ref, "/2.png"):
 			w.Write(whole[:len(whole)-20]) // always cut short
 			return io.EOF

@@ -53,6 +53,9 @@ type Spec struct {
 	ID string
 	// Force runs the item even when the same work is already done.
 	Force bool
+	// Existing are variants of TaskID already saved (a resumed run): the
+	// item starts with them and downloads only the others.
+	Existing []Variant
 }
 
 // Source is the shot's path or URL.
@@ -83,6 +86,13 @@ func (s Spec) variants() int {
 		return api.DefaultBatch
 	}
 	return s.Variants
+}
+
+func (o Options) template() string {
+	if o.Template == "" {
+		return output.DefaultTemplate
+	}
+	return o.Template
 }
 
 func (o Options) format() Format {

@@ -26,6 +26,9 @@ type attempt struct {
 	it     *item
 	spec   Spec
 	prep   *prepared
+	// last is the latest failure the attempt waited out (a 429, an
+	// outage): what the item says if its time bound passes meanwhile.
+	last error
 }
 
 // bound starts the run's time bound, once.
@@ -71,11 +74,12 @@ func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
 		}
 	}
 	if resume && prep.key == "" && a.spec.Source() != "" {
-		prep.key = resumeKey(a.spec)
+		prep.sha, prep.key = resumeKey(a.spec)
 	}
 	a.prep = prep
+	q.sweep(a.spec.Options.OutDir)
 	if !resume && !a.spec.Force && a.spec.Options.OutDir != "" {
-		if files := q.alreadyDone(a.spec.Options.OutDir, prep.key); files != nil {
+		if files := q.alreadyDone(a.spec.Options.OutDir, prep.work(a.spec)); files != nil {
 			q.skipped(a.it, files)
 			return Skipped, nil
 		}
@@ -99,26 +103,26 @@ func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
 	return q.download(a, task)
 }
 
-// resumeKey is the skip-done key of a resumed item when its shot is still
-// there; "" when it is not.
-func resumeKey(s Spec) string {
+// resumeKey is the shot's digest and the skip-done key of a resumed item
+// when its shot is still there; "" when it is not.
+func resumeKey(s Spec) (sha, key string) {
 	if s.ImageFile == "" {
-		return Key(s, "")
+		return "", Key(s, "")
 	}
 	sha, err := checkShot(s.ImageFile)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return Key(s, sha)
+	return sha, Key(s, sha)
 }
 
 // alreadyDone returns the files of an earlier run with this key when they
 // all still exist.
-func (q *Queue) alreadyDone(outDir, key string) []string {
-	if key == "" {
+func (q *Queue) alreadyDone(outDir string, w Work) []string {
+	if w.Key == "" {
 		return nil
 	}
-	files, err := q.cfg.Done.Lookup(outDir, key)
+	files, err := q.cfg.Done.Lookup(outDir, w)
 	if err != nil || len(files) == 0 {
 		return nil
 	}
@@ -143,9 +147,14 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 		err := q.pacer.acquire(permitCtx, a.ticket, a.it.seq)
 		a.ticket = nil // used: a send after a 429 takes a new place
 		if err != nil {
-			return nil, err
+			return nil, a.lastOr(err)
 		}
 		a.bound(q.cfg.RunTimeout)
+		if gate := q.cfg.BeforeCreate; gate != nil {
+			if err := gate(a.runCtx, a.spec); err != nil {
+				return nil, fmt.Errorf("%w: %w", errNotSent, err)
+			}
+		}
 		q.mu.Lock()
 		a.it.attempts++
 		n := a.it.attempts
@@ -157,6 +166,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 		q.setState(a.it, Sending, 0)
 		task, err := q.cfg.Backend.CreateTask(a.runCtx, req)
 		if err != nil && api.IsRateLimited(err) && a.runCtx.Err() == nil {
+			a.last = err
 			q.pacer.rateLimited(retryAfterOf(err))
 			q.mu.Lock()
 			a.it.limited++
@@ -168,7 +178,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 			if err == nil {
 				err = errors.New("the service answered the create without a task")
 			}
-			if !refusedBeforeCreating(err) {
+			if mayHaveCreated(err) {
 				q.mu.Lock()
 				a.it.billed = true
 				q.mu.Unlock()
@@ -196,26 +206,30 @@ func (q *Queue) created(it *item, task *api.Task) {
 	q.progress(it, task)
 }
 
-// refusedBeforeCreating reports errors that surely created no task: the
-// request was refused before sending, or the service answered it with a
-// client error.
-func refusedBeforeCreating(err error) bool {
-	if errors.Is(err, errNotSent) || api.IsValidation(err) {
+// mayHaveCreated reports whether a create that failed may nevertheless
+// have made (and billed) a task. The client knows for its own errors
+// (api.TaskMayExist); anything else is assumed to have gone through.
+func mayHaveCreated(err error) bool {
+	switch {
+	case errors.Is(err, errNotSent), api.IsValidation(err):
+		return false
+	case api.TaskMayExist(err):
 		return true
 	}
-	var e *api.Error
-	if errors.As(err, &e) {
-		code := errorCode(e)
-		return code >= 400 && code < 500 && code != http.StatusRequestTimeout
-	}
-	return false
+	var ne *api.NetworkError
+	var pe *api.ProtocolError
+	var ae *api.Error
+	var re *api.RedirectError
+	return !(errors.As(err, &ne) || errors.As(err, &pe) || errors.As(err, &ae) || errors.As(err, &re))
 }
 
-func errorCode(e *api.Error) int {
-	if e.Status != 0 && e.Status != http.StatusOK {
-		return e.Status
+// lastOr is the failure the attempt was waiting out when err (the end of
+// its context) came, or err.
+func (a *attempt) lastOr(err error) error {
+	if a.last != nil {
+		return a.last
 	}
-	return e.HTTPStatus
+	return err
 }
 
 // retryAfterOf reads the Retry-After of a 429 (seconds or an HTTP date).
@@ -243,9 +257,12 @@ func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
 			return task, nil
 		}
 		if a.runCtx.Err() != nil {
-			return nil, a.runCtx.Err()
+			if a.last != nil && errors.Is(err, a.runCtx.Err()) {
+				return nil, a.last // the outage it was waiting out says more
+			}
+			return nil, err
 		}
-		if (task != nil && task.State.Finished()) || !transient(err) {
+		if (task != nil && task.State.Finished()) || !api.IsTemporary(err) {
 			var te *api.TaskError
 			if errors.As(err, &te) || api.IsNotFound(err) {
 				q.mu.Lock()
@@ -254,27 +271,11 @@ func (q *Queue) wait(a *attempt, id string) (*api.Task, error) {
 			}
 			return nil, err
 		}
+		a.last = err
 		if !sleepCtx(a.runCtx, backoff(try)) {
-			return nil, a.runCtx.Err()
+			return nil, err
 		}
 	}
-}
-
-// transient reports errors worth asking again about.
-func transient(err error) bool {
-	var te *api.TaskError
-	var ve *api.ValidationError
-	var e *api.Error
-	switch {
-	case errors.As(err, &te), errors.As(err, &ve), errors.Is(err, api.ErrTooLarge):
-		return false
-	case errors.As(err, &e):
-		code := errorCode(e)
-		return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
-	}
-	return true // the network
 }
 
 // waitBackoff is the first pause before asking about a task again after
@@ -403,7 +404,7 @@ func (q *Queue) markDone(a *attempt) {
 	}
 	taskID := a.it.taskID
 	q.mu.Unlock()
-	if err := q.cfg.Done.MarkDone(dir, a.prep.key, files, taskID); err != nil {
+	if err := q.cfg.Done.MarkDone(dir, a.prep.work(a.spec), files, taskID); err != nil {
 		q.warn(a.it.id, "could not note it as done: "+err.Error())
 	}
 }
@@ -437,9 +438,14 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 	case a.ctx.Err() != nil || stopped:
 		return Cancelled, fmt.Errorf("%w%s", errCancelled, later)
 	case a.runCtx != nil && context.Cause(a.runCtx) == errBound:
-		return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
+		if err == nil || err == a.runCtx.Err() {
+			return Failed, fmt.Errorf("did not finish within %v%s", q.cfg.RunTimeout, later)
+		}
+		// The last failure stays in the chain (errors.As finds the
+		// client's typed error) and in the words.
+		return Failed, fmt.Errorf("did not finish within %v%s: %w", q.cfg.RunTimeout, later, err)
 	}
-	if taskID != "" && transient(err) {
+	if taskID != "" && api.IsTemporary(err) {
 		return Failed, fmt.Errorf("%w%s", err, later)
 	}
 	return Failed, err
@@ -449,16 +455,21 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 func (q *Queue) finish(it *item, s State, err error) {
 	q.mu.Lock()
 	q.endLocked(it, s, err)
-	if s == Failed && it.billed {
+	if s == Failed && it.billed && !api.TaskMayExist(err) {
 		it.err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
 	}
-	text := it.snapshotErr()
+	rec := EndRecord{State: s, Err: it.snapshotErr(), MayBeBilled: s == Failed && it.billed}
+	if s == Skipped {
+		for _, v := range it.variants {
+			rec.Files = append(rec.Files, v.SavedPath)
+		}
+	}
 	closing := q.closed && s == Cancelled && !it.stopped
 	if closing {
 		it.err = errors.New("stopped: the queue was closed")
 	}
 	q.mu.Unlock()
 	if !closing {
-		q.recordEnded(it.id, s, text)
+		q.recordEnded(it.id, rec)
 	}
 }
