@@ -57,6 +57,10 @@ func (w *Window) explain(err error, snap *run.Snapshot) failure {
 		f.detail = fmt.Sprintf("%d of the %d images allowed today are used (billed, or on their way); this would add %d.", ce.Used, ce.Cap, ce.Want)
 		f.next = "Raise the daily cap in Settings, or wait until tomorrow. Nothing was sent."
 		f.action, f.do = "Open settings", w.showSettings
+	case snap != nil && snap.State == run.Failed && ranOutOfTime(snap, w.limitOf(snap)):
+		f.title = "The run took too long"
+		f.detail = fmt.Sprintf("It took longer than %s, the limit set in Settings.", w.limitOf(snap).Round(time.Second))
+		f.next = "Try again later, or raise the limit in Settings."
 	case api.IsAuth(err):
 		f.title = "The service refused the API token"
 		f.next = "Check the token (and your balance) in Settings."
@@ -103,10 +107,6 @@ func (w *Window) explain(err error, snap *run.Snapshot) failure {
 	case errors.As(err, &ae):
 		f.title = "The service answered with an error"
 		f.next = "Try again; if it keeps failing, check the endpoint in Settings."
-	case snap != nil && snap.State == run.Failed && ranOutOfTime(snap, w.limitOf(snap)):
-		f.title = "The run took too long"
-		f.detail = fmt.Sprintf("It took longer than %s, the limit set in Settings.", w.limitOf(snap).Round(time.Second))
-		f.next = "Try again later, or raise the limit in Settings."
 	case errors.Is(err, context.DeadlineExceeded):
 		f.title = host + " took too long to answer"
 		f.next = "Try again in a moment."

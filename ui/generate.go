@@ -24,6 +24,12 @@ func (w *Window) startRun() {
 	}
 	w.takeTypedURL()
 	batch := w.drafts()
+	if len(batch) == 0 && w.queueStats().Paused && w.queueStats().Waiting > 0 {
+		// Items wait in a paused queue (picked up at start, or paused by
+		// hand): Generate sends them.
+		w.strip.togglePause()
+		return
+	}
 	if len(batch) == 0 {
 		e, ok := w.againFromForm()
 		if !ok {
@@ -235,7 +241,10 @@ func (w *Window) applyChanges(b batch) {
 	}
 	w.updateRunning()
 	if len(ended) > 0 {
+		// The library recorded them: its views follow.
 		w.refreshSpend()
+		w.library.invalidate()
+		w.refreshBoard()
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"backdrop/internal/app"
 	"backdrop/internal/job"
-	"backdrop/internal/library"
 	"backdrop/internal/settings"
 )
 
@@ -96,7 +95,7 @@ func Main(args []string, env func(string) string) int {
 		Opener:    appOpener{a},
 		CacheDir:  cache,
 	}
-	lib, err := openLibrary()
+	lib, err := app.OpenLibrary()
 	if err != nil {
 		deps.LibraryErr = err
 	} else {
@@ -106,13 +105,4 @@ func Main(args []string, env func(string) string) int {
 	w := New(a, deps, opts)
 	w.ShowAndRun()
 	return app.ExitOK
-}
-
-// openLibrary opens the library in the user's data folder.
-func openLibrary() (*library.Store, error) {
-	dir, err := library.DefaultDir()
-	if err != nil {
-		return nil, err
-	}
-	return library.Open(dir)
 }

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"context"
-
-	"backdrop/internal/library"
+	"backdrop/internal/app"
 	"backdrop/internal/run"
 	"backdrop/internal/settings"
 	"backdrop/ui/sysclip"
@@ -17,37 +15,19 @@ type Backend interface {
 	Offline() bool // true for the built-in engine
 	Endpoint() string
 	NewQueue(cfg run.Config) (*run.Queue, error)
+	// NewLibraryQueue makes a queue that records every item into the
+	// library, skips what the library knows is done and stops creates
+	// past the daily cap.
+	NewLibraryQueue(cfg run.Config, opts app.QueueOptions) (*run.Queue, *app.LibraryRecorder, error)
 	Close()
 }
+
+var _ Backend = (*app.Backend)(nil)
 
 // Connector makes the backend for the current settings; it is called again
 // when the token, endpoint or time limit change (runs under way stay on
 // the backend they started on).
 type Connector func(settings.Settings) (Backend, error)
-
-// QueueSetup adds what lives outside the window to a queue's config before
-// it is made: the library's Recorder and skip-done index, the daily-cap
-// gate. nil leaves the queue on its own (skip-done by the output folder's
-// manifest, nothing recorded).
-type QueueSetup func(cfg *run.Config, b Backend, s settings.Settings)
-
-// Library is the record of every run (*library.Store): the Library view,
-// the board of a shot, stars, spend and contact sheets.
-type Library interface {
-	List(ctx context.Context, q library.Query) (library.Page, error)
-	Get(ctx context.Context, id library.ID) (library.Run, error)
-	Board(ctx context.Context, shot string) ([]library.PromptGroup, error)
-	Shots(ctx context.Context) ([]library.Shot, error)
-	SetStar(ctx context.Context, id library.ID, n int, starred bool) error
-	Delete(ctx context.Context, id library.ID, opts library.DeleteOptions) error
-	Spend(ctx context.Context) (library.Spend, error)
-	CheckCap(ctx context.Context, cap, want int) error
-	Thumbnail(ctx context.Context, id library.ID, n int) (string, error)
-	WriteContactSheet(ctx context.Context, shot, dir string, opts library.SheetOptions) (string, error)
-	Path() string
-}
-
-var _ Library = (*library.Store)(nil)
 
 // FileDialogs are the native open, save and folder pickers. They are
 // called on the UI thread only (GTK demands it) and report through the

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"backdrop/internal/library"
 	"backdrop/internal/run"
 )
 
@@ -120,6 +121,9 @@ type queueTotals struct {
 func (w *Window) queueStats() queueTotals {
 	var t queueTotals
 	for _, e := range w.entries {
+		if e.lib != nil {
+			continue // from the library: not in a queue
+		}
 		if e.draft() || e.sending {
 			t.drafts++
 			continue
@@ -378,6 +382,8 @@ func (r *stripRow) show(e *entry) {
 	snap, queued := w.snapshot(e)
 	label, fraction := "", 0.0
 	switch {
+	case e.lib != nil:
+		label = libLabel(e.lib)
 	case e.sending:
 		label = "Sending…"
 	case e.draft():
@@ -391,7 +397,7 @@ func (r *stripRow) show(e *entry) {
 		r.state.SetText(label)
 	}
 	r.state.Importance = widget.MediumImportance
-	if queued && snap.State == run.Failed {
+	if queued && snap.State == run.Failed || e.lib != nil && e.lib.State != library.StateDone {
 		r.state.Importance = widget.DangerImportance
 	}
 	r.bar.setValue(fraction)
@@ -438,6 +444,8 @@ func (r *stripRow) showActions(s run.Snapshot, queued bool) {
 	e := r.e
 	icon, tip := theme.CancelIcon(), "Cancel this run"
 	switch {
+	case e.lib != nil:
+		icon, tip = theme.MediaReplayIcon(), "Run it again: a new create, billed again"
 	case e.draft():
 		icon, tip = theme.DeleteIcon(), "Take it off the queue"
 	case !queued || !s.State.Finished():
@@ -456,7 +464,7 @@ func (r *stripRow) showActions(s run.Snapshot, queued bool) {
 		r.action.Enable()
 	}
 	r.action.Refresh()
-	if e.draft() || (queued && s.State.Finished()) {
+	if e.draft() || e.lib != nil || (queued && s.State.Finished()) {
 		r.remove.Show()
 	} else {
 		r.remove.Hide()
@@ -470,6 +478,10 @@ func (r *stripRow) showActions(s run.Snapshot, queued bool) {
 func (r *stripRow) act() {
 	e, w := r.e, r.w
 	if e == nil {
+		return
+	}
+	if e.lib != nil {
+		w.rerunFromLibrary(e)
 		return
 	}
 	if e.draft() {
@@ -501,7 +513,7 @@ func (r *stripRow) drop() {
 // dropEntry takes a draft or a finished item off the strip (its files and
 // library record stay).
 func (w *Window) dropEntry(e *entry) {
-	if !e.draft() {
+	if !e.draft() && e.lib == nil {
 		if s, ok := w.snapshot(e); !ok || !s.State.Finished() {
 			return
 		}

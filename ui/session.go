@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"backdrop/internal/app"
+	"backdrop/internal/library"
 	"backdrop/internal/run"
 	"backdrop/internal/settings"
 )
@@ -17,23 +19,30 @@ import (
 type session struct {
 	backend Backend
 	queue   *run.Queue
+	rec     *app.LibraryRecorder // maps items to library runs; nil without a library
 	sub     *run.Subscription
 	limit   time.Duration // the queue's time bound of one run
 	offline bool
 	stopped chan struct{} // closed when the bridge stops following it
 }
 
-// newSession makes the queue on b for the settings s.
-func newSession(b Backend, s settings.Settings, setup QueueSetup) (*session, error) {
+// newSession makes the queue on b for the settings s: with the library,
+// it records every item there, skips work the library knows is done and
+// asks dailyCap before each create on the service.
+func newSession(b Backend, s settings.Settings, lib *library.Store, dailyCap func() int) (*session, error) {
 	cfg := queueConfig(s)
-	if setup != nil {
-		setup(&cfg, b, s)
+	var q *run.Queue
+	var rec *app.LibraryRecorder
+	var err error
+	if lib != nil {
+		q, rec, err = b.NewLibraryQueue(cfg, app.QueueOptions{Library: lib, DailyCap: dailyCap, CapHint: app.CapHintWindow})
+	} else {
+		q, err = b.NewQueue(cfg)
 	}
-	q, err := b.NewQueue(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &session{backend: b, queue: q, limit: cfg.RunTimeout, offline: b.Offline(), stopped: make(chan struct{})}, nil
+	return &session{backend: b, queue: q, rec: rec, limit: cfg.RunTimeout, offline: b.Offline(), stopped: make(chan struct{})}, nil
 }
 
 // queueConfig is the queue's part of the settings.

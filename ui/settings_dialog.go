@@ -228,6 +228,7 @@ func (w *Window) applySettings(saved settings.Settings) {
 	reconnect := next.Token != w.settings.Token || next.Endpoint != w.settings.Endpoint || next.RunLimit != w.settings.RunLimit
 	rate := next.Rate != w.settings.Rate
 	w.settings = next
+	w.dailyCap.Store(int64(next.DailyCap))
 	w.variants.slider.SetValue(float64(next.DefaultBatch))
 	applyTheme(w.app, next.Theme)
 	if reconnect {

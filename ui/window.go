@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"backdrop/internal/imagefile"
+	"backdrop/internal/library"
 	"backdrop/internal/run"
 	"backdrop/internal/settings"
 	"backdrop/ui/compare"
@@ -22,10 +24,10 @@ import (
 type Deps struct {
 	Store   *settings.Store
 	Connect Connector
-	Setup   QueueSetup // the library's part of each queue; nil: none
-	// Library is the record of every run; nil when there is none, and
+	// Library is the record of every run (the queues record into it, the
+	// Library view and the board read it); nil when there is none, and
 	// LibraryErr then says why (a damaged or newer database, with its path).
-	Library    Library
+	Library    *library.Store
 	LibraryErr error
 	Dialogs    FileDialogs
 	Clipboard  Clipboard
@@ -96,6 +98,8 @@ type Window struct {
 	tips     *tooltips
 	thumbs   *thumbnails
 
+	dailyCap atomic.Int64 // the cap in effect, read by the queues' goroutines
+
 	settingsDialog dialog.Dialog  // the settings form while it is open
 	settingsSave   *widget.Button // its Save button
 
@@ -143,6 +147,7 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 	if w.settings.RunLimit <= 0 {
 		w.settings.RunLimit = settings.DefaultRunLimit
 	}
+	w.dailyCap.Store(int64(w.settings.DailyCap))
 	applyTheme(a, w.settings.Theme)
 	w.build()
 	w.connect()
@@ -158,9 +163,13 @@ func newWindow(a fyne.App, deps Deps, start StartOptions, ui func(func()), event
 	if deps.LibraryErr != nil {
 		w.showLibraryProblem(deps.LibraryErr)
 	}
+	w.resumeAtStart()
 	w.takeStartFiles(start.Files)
 	return w
 }
+
+// capNow is the daily cap in effect (the queues ask it before each create).
+func (w *Window) capNow() int { return int(w.dailyCap.Load()) }
 
 // closed stops every session: runs under way stay recorded as under way,
 // so that the next start picks them up.
@@ -269,7 +278,7 @@ func (w *Window) connect() {
 		w.showError(fmt.Errorf("cannot start: %w", err))
 		return
 	}
-	s, err := newSession(b, w.settings, w.deps.Setup)
+	s, err := newSession(b, w.settings, w.deps.Library, w.capNow)
 	if err != nil {
 		b.Close()
 		w.engine.SetText("Not connected")
