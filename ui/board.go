@@ -18,6 +18,7 @@ import (
 	"backdrop/internal/library"
 	"backdrop/internal/run"
 	"backdrop/ui/compare"
+	"backdrop/ui/keyed"
 )
 
 // boardView is the board of the current shot: every run of it the
@@ -29,7 +30,7 @@ type boardView struct {
 	title   *widget.Label
 	body    *fyne.Container
 	scroll  *container.Scroll
-	starred *widget.Check
+	starred *keyed.Check
 	export  *tipButton
 	hash    string // the shot shown
 	turn    int
@@ -42,7 +43,7 @@ func newBoardView(w *Window) *boardView {
 	b.title.Wrapping = fyne.TextWrapWord
 	b.body = container.NewVBox()
 	b.scroll = container.NewVScroll(b.body)
-	b.starred = widget.NewCheck("Starred only", nil)
+	b.starred = keyed.NewCheck("Starred only", nil, w.onKey)
 	b.starred.SetChecked(true)
 	b.export = w.tipButton("Contact sheet", theme.DocumentSaveIcon(), "Save one PNG of the variants with the prompt under each, into the output folder", b.exportSheet)
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.starred, b.export), b.title)

@@ -132,7 +132,7 @@ func newHarnessWith(t testing.TB, start StartOptions, deps func(*Deps), opts ...
 			h.expect("loaded")
 		}
 	}
-	if !h.checked {
+	if !h.checked && h.w.sess != nil && !h.w.sess.offline {
 		h.expect("checked") // the status bar says connected or not before tests look
 	}
 	return h
@@ -140,7 +140,7 @@ func newHarnessWith(t testing.TB, start StartOptions, deps func(*Deps), opts ...
 
 // background are events that come whenever their work ends, in any order
 // with the others: expect passes over them unless it waits for one.
-var background = map[string]bool{"spend": true, "variant-shown": true, "library-page": true, "board": true}
+var background = map[string]bool{"spend": true, "variant-shown": true, "library-page": true, "board": true, "idle": true}
 
 // expect runs the UI work that goroutines hand over, as Fyne's main
 // loop would, until the window reports want.
@@ -176,14 +176,20 @@ func (h *harness) expect(want string) {
 // done holds.
 func (h *harness) until(what string, done func() bool) {
 	h.t.Helper()
-	timeout := time.After(2 * time.Minute)
+	h.untilWithin(2*time.Minute, what, done)
+}
+
+// untilWithin is until with a hang guard of d.
+func (h *harness) untilWithin(d time.Duration, what string, done func() bool) {
+	h.t.Helper()
+	timeout := time.After(d)
 	for !done() {
 		select {
 		case f := <-h.calls:
 			f()
 		case <-h.events:
 		case <-timeout:
-			h.t.Fatalf("never: %s", what)
+			h.t.Fatalf("never: %s (queue: %+v)", what, h.w.queueStats())
 		}
 	}
 	// What the last callbacks reported is passed over too.

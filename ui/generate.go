@@ -280,6 +280,9 @@ func (w *Window) entryEnded(e *entry) {
 // anything is under way.
 func (w *Window) updateRunning() {
 	n := w.runningCount()
+	if n == 0 && w.run.on {
+		defer w.notify("idle") // everything sent has ended
+	}
 	w.run.running(n > 0)
 	if n > 0 && (w.current == nil || w.state(w.current).Finished()) {
 		// The shown shot is done: the bar follows the rest of the queue.

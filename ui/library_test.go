@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"backdrop/internal/contract"
+	"backdrop/internal/imagefile"
 	"backdrop/internal/library"
 )
 
@@ -77,6 +81,49 @@ func (l *seeded) record(t testing.TB, shotName, prompt string, n int, offline bo
 	return id
 }
 
+// recordPainted records a done run whose variants are the shot painted
+// on backdrops by the plain painter (as the screens show them).
+func (l *seeded) recordPainted(t testing.TB, shotName, prompt string, n int) library.ID {
+	t.Helper()
+	ctx := context.Background()
+	path := l.shot(t, shotName)
+	hash, err := library.HashFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := l.store.Added(ctx, library.NewRun{Source: library.Source{Path: path, Hash: hash}, Prompt: prompt, Variants: n, Backend: "api.gpt.ge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.store.Sending(ctx, id)
+	l.store.Created(ctx, id, fmt.Sprintf("task-%d", id))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := imagefile.DecodeImage(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= n; i++ {
+		img, _, err := contract.PlainPainter{}.Paint(ctx, src, prompt, int(id)*10+i, func(float64) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		png.Encode(&buf, img)
+		v := filepath.Join(l.dir, fmt.Sprintf("painted-%d-%d.png", id, i))
+		os.WriteFile(v, buf.Bytes(), 0o644)
+		if err := l.store.VariantSaved(ctx, id, library.SavedVariant{N: i, CachedPath: v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.store.Ended(ctx, id, library.StateDone, ""); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 func withLibrary(l *seeded) func(*Deps) {
 	return func(d *Deps) { d.Library = l.store }
 }
@@ -127,10 +174,10 @@ func TestLibraryViewListsSearchesOpensAndDeletes(t *testing.T) {
 	test.Tap(v.open)
 	h.expect("opened")
 	h.shown(3)
+	h.until("the lamp shown", func() bool { return h.w.shot != nil && h.w.shot.Name == "lamp.png" })
 	if h.w.tabs.SelectedIndex() != tabGallery || len(h.w.gallery.tiles) != 4 {
 		t.Fatalf("tab %d, %d tiles", h.w.tabs.SelectedIndex(), len(h.w.gallery.tiles))
 	}
-	h.until("the lamp shown", func() bool { return h.w.shot != nil && h.w.shot.Name == "lamp.png" })
 	if items := h.w.compareItems(); len(items) != 4 {
 		t.Fatalf("compare has %d items", len(items))
 	}

@@ -31,12 +31,13 @@ type libraryView struct {
 	content fyne.CanvasObject
 	search  *keyed.Entry
 	shots   *keyed.Select
-	list    *widget.List
+	list    *keyed.List
 	info    *widget.Label
 	open    *tipButton
 	again   *tipButton
 	board   *tipButton
 	remove  *tipButton
+	refresh *tipButton // shown when runs were recorded since the list was loaded
 
 	runs     []library.Run
 	next     library.ID // the next page's Before; 0 when all are loaded
@@ -60,10 +61,10 @@ func newLibraryView(w *Window) *libraryView {
 	v.search.OnChanged = func(string) { v.searchTyped() }
 	v.shots = keyed.NewSelect(nil, func(string) { v.shotChosen() }, w.onKey)
 	v.shots.PlaceHolder = "Every shot"
-	v.list = widget.NewList(
+	v.list = keyed.NewList(
 		func() int { return len(v.runs) },
 		func() fyne.CanvasObject { return newLibraryRow() },
-		func(i widget.ListItemID, o fyne.CanvasObject) { v.showRow(i, o.(*libraryRow)) })
+		func(i widget.ListItemID, o fyne.CanvasObject) { v.showRow(i, o.(*libraryRow)) }, w.onKey)
 	v.list.OnSelected = func(i widget.ListItemID) { v.choose(i) }
 	v.info = widget.NewLabel("")
 	v.info.Wrapping = fyne.TextWrapWord
@@ -72,8 +73,11 @@ func newLibraryView(w *Window) *libraryView {
 	v.board = w.tipButton("Board", theme.GridIcon(), "Every run of this shot, grouped by prompt", func() { v.boardSelected() })
 	v.remove = w.tipButton("Delete…", theme.DeleteIcon(), "Delete this run's images from the library (asks first)", func() { v.deleteSelected() })
 	v.remove.Importance = widget.DangerImportance
+	v.refresh = w.tipButton("New runs", theme.ViewRefreshIcon(), "Runs were recorded since this list was loaded: show them", func() { v.reload() })
+	v.refresh.Importance = widget.HighImportance
+	v.refresh.Hide()
 	v.enableActions()
-	top := container.NewBorder(nil, nil, nil, container.New(&minWidth{200}, v.shots), v.search)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.refresh, container.New(&minWidth{200}, v.shots)), v.search)
 	actions := container.NewHBox(v.open, v.again, v.board, v.remove)
 	bottom := container.NewVBox(widget.NewSeparator(), v.info, container.NewHScroll(actions))
 	v.content = container.NewBorder(container.NewPadded(top), bottom, nil, nil, v.list)
@@ -88,9 +92,19 @@ func (v *libraryView) shown() {
 	}
 }
 
-// invalidate marks the list out of date (a run was recorded or deleted);
-// it is reloaded now if it is on screen, else when next shown.
+// invalidate marks the list out of date (runs were recorded): it is
+// loaded again when next shown; on screen, a Refresh button offers it
+// rather than moving the list under the designer's eyes.
 func (v *libraryView) invalidate() {
+	v.stale = true
+	if v.w.tabs.Selected() != nil && v.w.tabs.Selected().Content == v.content {
+		v.refresh.Show()
+	}
+}
+
+// changed reloads at once after the designer changed the library
+// (Delete), if it is on screen.
+func (v *libraryView) changed() {
 	v.stale = true
 	if v.w.tabs.Selected() != nil && v.w.tabs.Selected().Content == v.content {
 		v.reload()
@@ -106,6 +120,7 @@ func (v *libraryView) reload() {
 		return
 	}
 	v.turn++
+	v.refresh.Hide()
 	v.runs, v.next, v.loading, v.selected = nil, 0, false, -1
 	v.list.UnselectAll()
 	v.list.Refresh()
@@ -384,7 +399,7 @@ func (w *Window) deleteRun(r library.Run, savedFiles bool) {
 			default:
 				w.say(fmt.Sprintf("Deleted run %d.", r.ID))
 			}
-			w.library.invalidate()
+			w.library.changed()
 			w.refreshBoard()
 			w.refreshSpend()
 			w.notify("deleted")

@@ -11,7 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"backdrop/internal/app"
-	"backdrop/internal/job"
+	"backdrop/internal/run"
 	"backdrop/internal/settings"
 )
 
@@ -79,7 +79,7 @@ func Main(args []string, env func(string) string) int {
 	}
 	a := fyneapp.NewWithID(AppID)
 	store := settings.NewStore(a.Preferences(), settings.NewKeyring(), settings.DefaultTokenFile())
-	cache := job.DefaultCacheDir()
+	cache := run.DefaultCacheDir()
 	connect := app.NewConnector(cache, app.OfflinePainter())
 	deps := Deps{
 		Store: store,

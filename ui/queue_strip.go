@@ -14,6 +14,7 @@ import (
 
 	"backdrop/internal/library"
 	"backdrop/internal/run"
+	"backdrop/ui/keyed"
 )
 
 // queueStrip lists every entry (thumbnail, name, state, progress and, when
@@ -23,7 +24,7 @@ import (
 type queueStrip struct {
 	w       *Window
 	content *fyne.Container
-	list    *widget.List
+	list    *keyed.List
 	summary *widget.Label
 	bar     *thinBar
 	pause   *tipButton
@@ -37,14 +38,14 @@ type queueStrip struct {
 
 func newQueueStrip(w *Window) *queueStrip {
 	s := &queueStrip{w: w}
-	s.list = widget.NewList(
+	s.list = keyed.NewList(
 		func() int { return len(w.entries) },
 		func() fyne.CanvasObject { return newStripRow(w) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(w.entries) {
 				o.(*stripRow).show(w.entries[i])
 			}
-		})
+		}, w.onKey)
 	s.list.OnSelected = func(i widget.ListItemID) {
 		if s.marking || i >= len(w.entries) {
 			return

@@ -24,6 +24,7 @@ func (w *Window) selectVariant(n int) {
 		return
 	}
 	w.selected = n
+	w.show.autoSelected = false
 	w.gallery.markSelected(n)
 }
 

@@ -48,6 +48,7 @@ func (w *Window) resumed(s *session, res []app.Resumed, err error) {
 	paused := 0
 	for _, r := range res {
 		lines = append(lines, r.Describe())
+		w.logEvent("picked-up", r.Describe())
 		run := r.Run
 		var e *entry
 		switch {

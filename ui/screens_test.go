@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -9,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"backdrop/internal/contract"
 	"backdrop/internal/imagefile"
+	"backdrop/internal/library"
 	"backdrop/internal/run"
 	"backdrop/ui/compare"
 )
@@ -25,16 +28,18 @@ import (
 func TestScreens(t *testing.T) {
 	shotDir := t.TempDir()
 	shot := writeProductShot(t, shotDir, "teal mug.png")
+	lib := screenLibrary(t, shot)
 	states := []struct {
 		name  string
 		start StartOptions
 		opts  []contract.Option
 		setup func(h *harness)
+		deps  func(*Deps)
 	}{
-		{"empty", StartOptions{}, nil, func(h *harness) {}},
+		{"empty", StartOptions{}, nil, func(h *harness) {}, nil},
 		{"ready", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
-		}},
+		}, nil},
 		{"running", StartOptions{Files: []string{shot}}, []contract.Option{processingForever(40)}, func(h *harness) {
 			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
 			h.w.startRun()
@@ -43,23 +48,55 @@ func TestScreens(t *testing.T) {
 				return ok && s.State == run.Processing && s.Percent == 40
 			})
 			h.t.Cleanup(func() { h.w.cancelRun() })
-		}},
-		{"results", StartOptions{Files: []string{shot}}, nil, generated},
+		}, nil},
+		{"results", StartOptions{Files: []string{shot}}, nil, generated, nil},
 		{"compare", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			generated(h)
 			h.w.compareWith(2)
-		}},
+		}, nil},
 		{"split", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			generated(h)
 			h.w.compareWith(1)
 			h.w.compare.SetMode(compare.Split)
-		}},
-		{"queue", StartOptions{}, nil, queueScreen},
+		}, nil},
+		{"queue", StartOptions{}, nil, queueScreen, nil},
+		{"library", StartOptions{}, nil, func(h *harness) {
+			h.w.showLibrary()
+			h.expect("library-page")
+			h.w.library.list.Select(1)
+			h.until("thumbnails", func() bool {
+				for _, r := range h.w.library.runs {
+					if h.w.libThumb(r.ID, r.Images[0].N, nil) == nil {
+						return false
+					}
+				}
+				return true
+			})
+			h.w.library.list.Refresh()
+		}, withLibrary(lib)},
+		{"board", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
+			h.w.showBoard()
+			h.expect("board")
+			h.until("thumbnails", func() bool {
+				for _, g := range h.w.board.groups {
+					for _, r := range g.Runs {
+						for _, v := range r.Images {
+							if h.w.libThumb(r.ID, v.N, nil) == nil {
+								return false
+							}
+						}
+					}
+				}
+				return true
+			})
+			h.w.refreshBoard()
+			h.expect("board")
+		}, withLibrary(lib)},
 		{"error", StartOptions{Files: []string{shot}, Token: "expired"}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "studio white")
 			h.w.startRun()
 			h.expect("finished")
-		}},
+		}, nil},
 	}
 	out := os.Getenv("BACKDROP_SCREENSHOTS")
 	// A plain painter, not the engine: an engine change must never
@@ -67,7 +104,7 @@ func TestScreens(t *testing.T) {
 	painter := contract.WithPainter(contract.PlainPainter{})
 	for _, st := range states {
 		t.Run(st.name, func(t *testing.T) {
-			h := newHarness(t, st.start, append(st.opts, painter)...)
+			h := newHarnessWith(t, st.start, st.deps, append(st.opts, painter)...)
 			st.setup(h)
 			// The test canvas lays out only on resize (a real window does
 			// it every frame), so shake it to lay out what setup showed.
@@ -80,6 +117,30 @@ func TestScreens(t *testing.T) {
 			test.AssertImageMatches(t, "screens/"+st.name+".png", img)
 		})
 	}
+}
+
+// screenLibrary is a library of runs recorded on a fixed day: three of
+// the teal mug with two prompts (one variant starred), and other shots.
+func screenLibrary(t *testing.T, mug string) *seeded {
+	day := time.Date(2026, 3, 14, 10, 30, 0, 0, time.Local)
+	dir := t.TempDir()
+	s, err := library.Open(filepath.Join(dir, "library"), library.WithClock(func() time.Time { day = day.Add(7 * time.Minute); return day }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	l := &seeded{store: s, dir: dir, shots: map[string]string{"teal mug.png": mug}}
+	l.shots["desk lamp.png"] = writeProductShotTinted(t, dir, "desk lamp.png", 1)
+	l.shots["linen chair.png"] = writeProductShotTinted(t, dir, "linen chair.png", 2)
+	l.recordPainted(t, "desk lamp.png", "oak desk by a window, morning light", 2)
+	first := l.recordPainted(t, "teal mug.png", "white marble tabletop, soft light from the left", 2)
+	l.recordPainted(t, "linen chair.png", "sunset beach, warm golden hour", 3)
+	l.recordPainted(t, "teal mug.png", "grey concrete wall, hard shadow", 3)
+	l.recordPainted(t, "teal mug.png", "white marble tabletop, soft light from the left", 1)
+	if err := s.SetStar(context.Background(), first, 2, true); err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 // queueScreen fills the queue: three shots done, one failed, one

@@ -36,6 +36,7 @@ type showcase struct {
 	// compareFirst: Compare is to show the original beside the first
 	// variant once that is loaded (new results), not what was chosen before.
 	compareFirst bool
+	autoSelected bool // the selection was made here, not by the designer
 }
 
 func newShowcase(e *entry, turn int) *showcase {
@@ -138,8 +139,10 @@ func (w *Window) showCurrentVariants() {
 	}
 	shown := sc.list()
 	w.gallery.setResults(shown)
-	if w.selected == 0 && len(shown) > 0 {
+	// The first variant is selected, also when a later one arrived first.
+	if len(shown) > 0 && (w.selected == 0 || sc.autoSelected && shown[0].n < w.selected) {
 		w.selectVariant(shown[0].n)
+		sc.autoSelected = true
 	}
 	w.refreshCompare()
 	if fresh && len(shown) > 0 {

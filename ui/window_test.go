@@ -309,7 +309,7 @@ func TestCancelLeavesNoGoroutineBehind(t *testing.T) {
 	for {
 		buf := make([]byte, 1<<20)
 		stacks := string(buf[:runtime.Stack(buf, true)])
-		if !strings.Contains(stacks, "backdrop/internal/job") && !strings.Contains(stacks, "backdrop/api.") {
+		if !strings.Contains(stacks, "backdrop/internal/run.(*Queue).work") && !strings.Contains(stacks, "backdrop/api.") {
 			return
 		}
 		if time.Now().After(deadline) {
