@@ -13,10 +13,13 @@ import (
 func (w *Window) onKey(k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyEscape:
-		if w.cancel == nil && !w.runPending {
+		if w.runningCount() == 0 {
 			// No run: Esc closes a dialog, as anywhere else.
+			// The top overlay is a dialog's wrapper: hiding it alone would
+			// leave it in the stack, keeping the keyboard from the window.
 			if top := w.win.Canvas().Overlays().Top(); top != nil {
 				top.Hide()
+				w.win.Canvas().Overlays().Remove(top)
 				return true
 			}
 			return false // let a widget use Esc (e.g. close a drop-down)

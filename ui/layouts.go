@@ -159,3 +159,22 @@ func (l *atLeast) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return m
 }
+
+// minWidth gives its children all the space and asks for a width of at
+// least width (a drop-down that would shrink to its placeholder).
+type minWidth struct{ width float32 }
+
+func (l *minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := fyne.NewSize(l.width, 0)
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
