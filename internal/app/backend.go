@@ -70,7 +70,7 @@ func Connect(cfg Config) (*Backend, error) {
 		cfg.CacheDir = job.DefaultCacheDir()
 	}
 	limits := &relay{}
-	cfg.ClientOptions = append([]api.Option{api.WithRateLimitHook(limits.rateLimited)}, cfg.ClientOptions...)
+	cfg.ClientOptions = append([]api.Option{api.WithHTTPClient(queueHTTPClient()), api.WithRateLimitHook(limits.rateLimited)}, cfg.ClientOptions...)
 	if cfg.Token == "" {
 		painter := cfg.Painter
 		if painter == nil {

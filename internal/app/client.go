@@ -1,9 +1,13 @@
 package app
 
 import (
+	"net"
+	"net/http"
+	"sync"
 	"time"
 
 	"backdrop/api"
+	"backdrop/internal/run"
 )
 
 // UserAgent names the app to the service.
@@ -28,3 +32,18 @@ func NewClient(endpoint, token string, extra ...api.Option) (*api.Client, error)
 	}
 	return api.NewClient(append(opts, extra...)...)
 }
+
+// queueHTTPClient is the HTTP client of every backend: tuned as the API
+// client's own default, its transport tells the queue of each try of a
+// create (run.CreateTries), so that a 429 the client waits out leaves the
+// run waiting in the library, not possibly billed. ClientOptions with an
+// http.Client of their own replace it.
+var queueHTTPClient = sync.OnceValue(func() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: api.DefaultTimeouts.Connect, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = api.DefaultTimeouts.TLS
+	tr.MaxIdleConnsPerHost = 8 // downloads of a batch run side by side
+	tr.IdleConnTimeout = 90 * time.Second
+	tr.ExpectContinueTimeout = time.Second
+	return &http.Client{Transport: run.CreateTries(tr)}
+})

@@ -249,8 +249,19 @@ func (r *LibraryRecorder) Created(itemID, taskID string) error {
 	return r.store.Created(context.Background(), id, taskID)
 }
 
-// Progress implements run.Recorder; the library keeps no progress.
-func (r *LibraryRecorder) Progress(string, run.State) error { return nil }
+// Progress implements run.Recorder. The library keeps no progress, only
+// a create refused without a task (a 429): the run waits again, so that a
+// crash before it is sent again does not mark it "may have been billed".
+func (r *LibraryRecorder) Progress(itemID string, state run.State) error {
+	if state != run.Waiting {
+		return nil
+	}
+	id, err := r.runOf(itemID)
+	if err != nil {
+		return err
+	}
+	return r.store.NotSent(context.Background(), id)
+}
 
 // VariantSaved implements run.Recorder: the library keeps its own copy of
 // the image (from the cached download where there is one).

@@ -445,3 +445,31 @@ func TestAbsorbed429SlowsTheQueue(t *testing.T) {
 		t.Fatalf("the pace is %.1f/s after a 429 the client absorbed", r)
 	}
 }
+
+// A create answered 429 made nothing: the run waits again in the library,
+// so that a process killed before sending it again leaves nothing that
+// "may have been billed".
+func TestRefusedCreateLeavesTheRunWaiting(t *testing.T) {
+	dir := t.TempDir()
+	store := openStore(t, dir)
+	rec := Recorder(store, "api.example.com")
+	spec := run.Spec{ImageFile: testshot.Write(t, t.TempDir(), "mug.png", 40, 30), Prompt: "oak", Variants: 1}
+	for _, err := range []error{
+		rec.Added(run.AddedRecord{ID: "mug", Spec: spec}),
+		rec.Sending("mug", run.SendingRecord{}),
+		rec.Progress("mug", run.Waiting), // the 429
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, _ := rec.RunID("mug")
+	if r, err := store.Get(context.Background(), id); err != nil || r.State != library.StateWaiting || !r.Sent.IsZero() {
+		t.Fatalf("after a 429: %+v %v", r, err)
+	}
+	store.Close()
+	picks, err := openStore(t, dir).Unfinished(context.Background())
+	if err != nil || len(picks) != 1 || picks[0].Action != library.ActionRequeuePaused {
+		t.Fatalf("picked up as %+v %v, want re-queued", picks, err)
+	}
+}

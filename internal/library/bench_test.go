@@ -12,7 +12,7 @@ import (
 func BenchmarkRecordRun(b *testing.B) {
 	ctx := context.Background()
 	work := b.TempDir()
-	s := openStore(b, b.TempDir())
+	s := openStore(b, b.TempDir(), WithoutThumbnailWorker()) // the recording alone
 	img := writePNG(b, work, "v.png", 64, 64, color.RGBA{1, 2, 3, 255})
 	b.ResetTimer()
 	for i := range b.N {

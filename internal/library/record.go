@@ -61,6 +61,14 @@ func (s *Store) Sending(ctx context.Context, id ID) error {
 		"state = ?, sent_ms = ?, task_id = '', error = '', created_ms = 0, finished_ms = 0", StateSending, ms(s.now()))
 }
 
+// NotSent records that the create of a sending run was refused without
+// making a task (the service's 429): the run waits again, and a process
+// that ends now leaves nothing that may have been billed.
+func (s *Store) NotSent(ctx context.Context, id ID) error {
+	return s.advance(ctx, id, "NotSent", false, []State{StateWaiting, StateSending},
+		"state = ?, sent_ms = 0", StateWaiting)
+}
+
 // Created records the task the service made for the run, the moment its
 // answer arrives. It is flushed to the disk: the task ID is the only way
 // back to paid images.
@@ -98,11 +106,14 @@ func (s *Store) advance(ctx context.Context, id ID, event string, durable bool, 
 	for _, st := range from {
 		args = append(args, st)
 	}
-	exec := s.w.ExecContext
-	if durable {
-		exec = s.execDurable
+	stmt, err := s.stmt.cached(ctx, s.w, q)
+	if err != nil {
+		return fmt.Errorf("library: %s for run %d: %w", event, id, err)
 	}
-	res, err := exec(ctx, q, args...)
+	res, err := stmt.ExecContext(ctx, args...)
+	if err == nil && durable {
+		err = s.flushWAL(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("library: %s for run %d: %w", event, id, err)
 	}
@@ -129,13 +140,8 @@ func (s *Store) VariantSaved(ctx context.Context, id ID, v SavedVariant) error {
 	if v.N < 1 {
 		return fmt.Errorf("library: variant number %d", v.N)
 	}
-	var exists bool
-	if err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", id).Scan(&exists); err != nil {
-		return err
-	}
-	if !exists {
-		return fmt.Errorf("run %d: %w", id, ErrNotFound)
-	}
+	// No run, or one deleted meanwhile: the insert says so, and the file
+	// kept for it is removed (cheaper than asking first, every time).
 	kept, err := s.keep(id, v)
 	if err != nil {
 		return fmt.Errorf("library: keeping variant %d of run %d: %w", v.N, id, err)

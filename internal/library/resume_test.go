@@ -40,6 +40,11 @@ func leaveUnderWay(t *testing.T, s *Store, clk *clock) map[string]ID {
 	id = add("no answer")
 	s.Sending(ctx, id)
 	add("never sent")
+	id = add("refused") // sent, answered 429: nothing made
+	s.Sending(ctx, id)
+	if err := s.NotSent(ctx, id); err != nil {
+		t.Fatal(err)
+	}
 	id = add("finished")
 	s.Sending(ctx, id)
 	s.Ended(ctx, id, StateFailed, "HTTP 400")
@@ -80,6 +85,7 @@ func TestResumeClassifiesAndMarksRunsOfEndedSessions(t *testing.T) {
 		"young task": ActionPoll,
 		"no answer":  ActionMaybeBilled,
 		"never sent": ActionRequeuePaused,
+		"refused":    ActionRequeuePaused,
 	}
 	picks, err := b.Unfinished(ctx)
 	if err != nil {
@@ -136,7 +142,7 @@ func TestResumeClassifiesAndMarksRunsOfEndedSessions(t *testing.T) {
 	b.Close()
 	clk.advance(30 * time.Minute)
 	picks, _ = c.Resume(ctx)
-	want = map[string]Action{"young task": ActionExpired, "never sent": ActionRequeuePaused}
+	want = map[string]Action{"young task": ActionExpired, "never sent": ActionRequeuePaused, "refused": ActionRequeuePaused}
 	if got := actions(picks); !equalActions(got, want) {
 		t.Fatalf("second resume: %v, want %v", got, want)
 	}

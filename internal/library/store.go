@@ -120,8 +120,8 @@ func Open(dir string, opts ...Option) (*Store, error) {
 // openDB opens a pool on file. In WAL mode, synchronous=NORMAL makes each
 // commit safe from a crash or kill of the app (the OS holds the write) but
 // flushes to the disk only at checkpoints; the commits that must also
-// survive a power cut (before a paid create, and its task ID) go through
-// execDurable.
+// survive a power cut (before a paid create, and its task ID) are followed
+// by flushWAL.
 func openDB(file, extra string, conns int) (*sql.DB, error) {
 	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)%s",
 		file, busyTimeout.Milliseconds(), extra)
@@ -172,19 +172,26 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
-// execDurable runs one statement on the writer and has it on the disk, not
-// just in the OS's cache, when it returns.
-func (s *Store) execDurable(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	conn, err := s.w.Conn(ctx)
-	if err != nil {
-		return nil, err
+// flushWAL has what the writer committed on the disk, not just in the
+// OS's cache, when it returns: the write-ahead log (where a WAL commit
+// is) is flushed, as synchronous=FULL would after that commit. A commit a
+// checkpoint has moved on was flushed by the checkpoint itself. Cheaper
+// than switching the connection to FULL and back around the statement.
+func (s *Store) flushWAL(ctx context.Context) error {
+	f, err := os.OpenFile(s.file+"-wal", os.O_RDWR, 0)
+	if err == nil {
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
-		return nil, err
+	if err == nil {
+		return nil
 	}
-	defer conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL")
-	return conn.ExecContext(ctx, query, args...)
+	// No log to flush where expected: a full checkpoint writes the
+	// commit into the database file and flushes it.
+	_, err = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(FULL)")
+	return err
 }
 
 // Dir is the library folder.
@@ -235,6 +242,27 @@ func (s *Store) abs(rel string) string {
 // parsing the insert cost more than running it).
 type statements struct {
 	addRun, saveVariant *sql.Stmt
+
+	mu     sync.Mutex
+	byText map[string]*sql.Stmt // the writer's other statements, prepared once
+}
+
+// cached returns query prepared on db, preparing it the first time.
+func (st *statements) cached(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if stmt, ok := st.byText[query]; ok {
+		return stmt, nil
+	}
+	stmt, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st.byText == nil {
+		st.byText = map[string]*sql.Stmt{}
+	}
+	st.byText[query] = stmt
+	return stmt, nil
 }
 
 func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
@@ -260,4 +288,10 @@ func (st *statements) close() {
 			s.Close()
 		}
 	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, s := range st.byText {
+		s.Close()
+	}
+	st.byText = nil
 }

@@ -86,3 +86,20 @@ func TestKeepRefusesAPath(t *testing.T) {
 		t.Fatalf("left %v", entries)
 	}
 }
+
+// A temporary file's name tells its writer, for sweeps after a crash.
+func TestTempOwner(t *testing.T) {
+	tmp, err := CreateTemp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tmp.Discard()
+	if pid, ok := TempOwner(filepath.Base(tmp.Name())); !ok || pid != os.Getpid() {
+		t.Fatalf("TempOwner(%q) = %d %v, want this process", filepath.Base(tmp.Name()), pid, ok)
+	}
+	for _, name := range []string{".backdrop-0a1b2c.part", ".backdrop--1-ab.part", ".backdrop-12-ab.png", "mug-12-ab.part", ".backdrop-x-ab.part"} {
+		if pid, ok := TempOwner(name); ok {
+			t.Errorf("TempOwner(%q) = %d, want none", name, pid)
+		}
+	}
+}

@@ -14,7 +14,9 @@ import (
 )
 
 // tempPrefix and tempSuffix name a file still being written. The leading
-// dot hides it from file managers until it gets its final name.
+// dot hides it from file managers until it gets its final name. Between
+// them: the writer's process id, a dash and a random part, so that a
+// sweep can tell a file whose writer has ended (see TempOwner).
 const (
 	tempPrefix = ".backdrop-"
 	tempSuffix = ".part"
@@ -35,7 +37,8 @@ func CreateTemp(dir string) (*Temp, error) {
 		return nil, err
 	}
 	for range 100 {
-		f, err := os.OpenFile(filepath.Join(dir, tempPrefix+randomPart()+tempSuffix), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		name := tempPrefix + strconv.Itoa(os.Getpid()) + "-" + randomPart() + tempSuffix
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -45,6 +48,22 @@ func CreateTemp(dir string) (*Temp, error) {
 		return &Temp{File: f, dir: dir}, nil
 	}
 	return nil, fmt.Errorf("no free temporary name in %s", dir)
+}
+
+// TempOwner returns the process id of the writer of a temporary file of
+// this package, given its name, or false for any other name (or one made
+// before names carried it).
+func TempOwner(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, tempPrefix)
+	if !ok || !strings.HasSuffix(rest, tempSuffix) {
+		return 0, false
+	}
+	id, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(id)
+	if !ok || err != nil || pid <= 0 {
+		return 0, false
+	}
+	return pid, true
 }
 
 func randomPart() string {

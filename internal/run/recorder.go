@@ -25,6 +25,8 @@ type Recorder interface {
 	// before any waiting or downloading.
 	Created(id, taskID string) error
 	// Progress: the item moved to another state (not every percent).
+	// Waiting after Sending means the create was refused without making
+	// a task (a 429): nothing is out for it until the next Sending.
 	Progress(id string, state State) error
 	// VariantSaved: a variant is on disk (cache, and output folder if any).
 	VariantSaved(id string, v Variant) error

@@ -13,7 +13,9 @@ import (
 // (output's ".backdrop-….part") behind. The queue's own temporary files
 // are locked while they are written; a lock the kernel lets anyone take
 // again belongs to a process that ended, and its file is swept. Files of
-// other writers, which take no lock, are left alone while they are young.
+// other writers, which take no lock, are left alone while they are young,
+// unless the process named in the file's name has ended (a start right
+// after a kill finds the dead process's file seconds old).
 
 // staleAge is how old an unlocked temporary file must be to be swept.
 const staleAge = 2 * time.Second
@@ -56,8 +58,13 @@ func SweepTemp(dir string) int {
 			continue
 		}
 		info, err := e.Info()
-		if err != nil || time.Since(info.ModTime()) < staleAge {
+		if err != nil {
 			continue
+		}
+		if time.Since(info.ModTime()) < staleAge {
+			if pid, ok := output.TempOwner(name); !ok || processAlive(pid) {
+				continue
+			}
 		}
 		if removeIfUnlocked(filepath.Join(dir, name)) {
 			n++

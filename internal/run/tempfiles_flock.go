@@ -23,3 +23,10 @@ func removeIfUnlocked(name string) bool {
 	}
 	return os.Remove(name) == nil
 }
+
+// processAlive reports whether a process with this id runs (one that
+// exists but is not ours to signal runs too).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}

@@ -2,7 +2,9 @@ package run
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -21,8 +23,16 @@ func TestSweepTempRemovesOnlyDeadWritersFiles(t *testing.T) {
 	old := time.Now().Add(-time.Minute)
 	dead := filepath.Join(dir, ".backdrop-dead.part")
 	young := filepath.Join(dir, ".backdrop-young.part")
+	// Young, unlocked, of a process that has ended (killed a moment ago),
+	// and of this live one (a writer that takes no lock).
+	ended := exec.Command(os.Args[0], "-test.run=^$")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	youngDead := filepath.Join(dir, fmt.Sprintf(".backdrop-%d-0a1b.part", ended.Process.Pid))
+	youngOurs := filepath.Join(dir, fmt.Sprintf(".backdrop-%d-0a1b.part", os.Getpid()))
 	real := filepath.Join(dir, "mug-bg-1.png")
-	for _, p := range []string{dead, young, real} {
+	for _, p := range []string{dead, young, youngDead, youngOurs, real} {
 		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -36,10 +46,10 @@ func TestSweepTempRemovesOnlyDeadWritersFiles(t *testing.T) {
 	defer live.Discard()
 	os.Chtimes(live.Name(), old, old)
 
-	if n := SweepTemp(dir); n != 1 {
-		t.Fatalf("swept %d files, want 1", n)
+	if n := SweepTemp(dir); n != 2 {
+		t.Fatalf("swept %d files, want 2", n)
 	}
-	for p, want := range map[string]bool{dead: false, young: true, real: true, live.Name(): true} {
+	for p, want := range map[string]bool{dead: false, young: true, youngDead: false, youngOurs: true, real: true, live.Name(): true} {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Fatalf("%s: exists %v, want %v", filepath.Base(p), err == nil, want)
 		}

@@ -175,17 +175,20 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 				return nil, fmt.Errorf("%w: %w", errNotSent, err)
 			}
 		}
-		q.mu.Lock()
-		a.it.attempts++
-		n := a.it.attempts
-		q.mu.Unlock()
-		rec := SendingRecord{Key: a.prep.key, SourceSHA256: a.prep.sha, Attempt: n, At: time.Now()}
-		if err := q.record(func(r Recorder) error { return r.Sending(a.it.id, rec) }); err != nil {
+		if err := q.recordSending(a); err != nil {
 			return nil, fmt.Errorf("%w: could not record it before sending: %v", errNotSent, err)
 		}
 		q.setState(a.it, Sending, 0)
 		q.pacer.sending()
-		task, err := q.cfg.Backend.CreateTask(a.runCtx, req)
+		ctx, tries := q.watchTries(a.runCtx, a)
+		task, err := q.cfg.Backend.CreateTask(ctx, req)
+		if refused, failed := tries.notOut(); err != nil && failed != nil {
+			return nil, fmt.Errorf("%w: %v", errNotSent, failed)
+		} else if err != nil && refused && !api.IsRateLimited(err) {
+			// Stopped (cancelled, out of time) while the client waited
+			// to send it again after a 429: nothing was made.
+			return nil, fmt.Errorf("%w: %w", errNotSent, a.lastOr(err))
+		}
 		if err != nil && api.IsRateLimited(err) && a.runCtx.Err() == nil {
 			a.last = err
 			q.pacer.rateLimited(retryAfterOf(err))
