@@ -312,7 +312,11 @@ func (w *Window) runningCount() int {
 			n++
 			continue
 		}
-		if s, ok := w.snapshot(e); ok && !s.State.Finished() && (s.State != run.Waiting || !w.stats[e.sess].Paused) {
+		s, ok := w.snapshot(e)
+		switch {
+		case !ok && e.runID != "" && e.lib == nil:
+			n++ // just added: its first snapshot is on the way
+		case ok && !s.State.Finished() && (s.State != run.Waiting || !w.stats[e.sess].Paused):
 			n++
 		}
 	}

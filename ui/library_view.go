@@ -443,7 +443,7 @@ func (r *libraryRow) setState(st library.State) {
 
 func (r *libraryRow) CreateRenderer() fyne.WidgetRenderer {
 	thumb := container.New(&fixedGrid{cell: fyne.NewSquareSize(libThumbSide)}, r.thumb)
-	text := container.New(&rowTextLayout{}, r.prompt, r.detail)
+	text := container.New(&rowTextLayout{}, r.prompt, secondary(r.detail))
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(thumb), nil, text))
 }
 

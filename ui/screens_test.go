@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,8 +124,14 @@ func TestScreens(t *testing.T) {
 // the teal mug with two prompts (one variant starred), and other shots.
 func screenLibrary(t *testing.T, mug string) *seeded {
 	day := time.Date(2026, 3, 14, 10, 30, 0, 0, time.Local)
+	var clock sync.Mutex // the window reads it from goroutines
 	dir := t.TempDir()
-	s, err := library.Open(filepath.Join(dir, "library"), library.WithClock(func() time.Time { day = day.Add(7 * time.Minute); return day }))
+	s, err := library.Open(filepath.Join(dir, "library"), library.WithClock(func() time.Time {
+		clock.Lock()
+		defer clock.Unlock()
+		day = day.Add(7 * time.Minute)
+		return day
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

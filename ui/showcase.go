@@ -53,6 +53,9 @@ func (w *Window) setCurrent(e *entry) {
 		return
 	}
 	w.current = e
+	if h := w.currentHash(); h != "" && h != w.pinnedHash {
+		w.pinned = nil // Compare offers the runs of this shot only
+	}
 	w.show = newShowcase(e, w.show.turn+1)
 	w.selected = 0
 	w.run.clearFailure()
