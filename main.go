@@ -25,6 +25,8 @@ func main() {
 			os.Exit(cli.Generate(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
 		case "fetch":
 			os.Exit(cli.Fetch(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
+		case "library":
+			os.Exit(cli.Library(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
 		case "serve":
 			os.Exit(cli.Serve(ctx, os.Args[2:], os.Stdout, os.Stderr))
 		}

@@ -39,6 +39,10 @@ func (s *largeService) WaitTask(_ context.Context, id string, _ func(*api.Task))
 	return nil, fmt.Errorf("task %s: the service answers done at once", id)
 }
 
+func (s *largeService) GetTask(_ context.Context, id string) (*api.Task, error) {
+	return nil, fmt.Errorf("task %s: the service answers done at once", id)
+}
+
 func (s *largeService) Download(_ context.Context, _ string, w io.Writer) (int64, error) {
 	n, err := w.Write(s.image)
 	return int64(n), err

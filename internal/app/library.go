@@ -161,6 +161,14 @@ func absPath(p string) string {
 	return p
 }
 
+// sourcePath is the user's shot file (not a resized copy sent for it).
+func sourcePath(s run.Spec) string {
+	if s.Original != "" {
+		return s.Original
+	}
+	return s.ImageFile
+}
+
 func variantsOf(s run.Spec) int {
 	if s.Variants == 0 {
 		return 2 // api.DefaultBatch
@@ -171,7 +179,7 @@ func variantsOf(s run.Spec) int {
 // newRun is what the library records of a spec whose shot has digest sha.
 func (r *LibraryRecorder) newRun(s run.Spec, sha string) library.NewRun {
 	return library.NewRun{
-		Source:   library.Source{Path: absPath(s.ImageFile), Hash: sha, URL: s.ImageURL},
+		Source:   library.Source{Path: absPath(sourcePath(s)), Hash: sha, URL: s.ImageURL},
 		Prompt:   s.Prompt,
 		Variants: variantsOf(s),
 		Options:  optionsOf(s.Options),

@@ -13,15 +13,16 @@ import (
 	"time"
 
 	"backdrop/api"
-	"backdrop/internal/job"
 	"backdrop/internal/output"
+	"backdrop/internal/run"
 )
 
 // Stdin is where --token-file - reads the token; a variable for tests.
 var Stdin io.Reader = os.Stdin
 
 // session holds what generate and fetch share: the flags that reach the
-// service and place the files, and the console they print on.
+// service, place the files and shape the queue, the library, and the
+// console they print on.
 type session struct {
 	endpoint  string
 	token     string
@@ -31,6 +32,12 @@ type session struct {
 	timeout   time.Duration
 	cacheDir  string
 	con       *console
+
+	jobs       int     // items at the service at once
+	rate       float64 // creates per second the service allows
+	noLibrary  bool
+	dailyCap   int
+	libraryDir string // from BACKDROP_LIBRARY; "" means the usual folder
 }
 
 // register adds the shared flags to fs.
@@ -40,7 +47,31 @@ func (s *session) register(fs *flag.FlagSet, env func(string) string) {
 	fs.StringVar(&s.token, "token", "", "API token (or BACKDROP_TOKEN; --token-file keeps it out of the process list)")
 	fs.StringVar(&s.tokenFile, "token-file", "", "read the API token from this file, or from standard input with -")
 	fs.BoolVar(&s.json, "json", false, "print one JSON object describing the results on stdout")
-	fs.DurationVar(&s.timeout, "timeout", job.DefaultTimeout, "give up on the whole run (create, wait, downloads) after this long")
+	fs.DurationVar(&s.timeout, "timeout", run.DefaultRunTimeout, "give up on a shot (create, wait, downloads) after this long")
+	fs.BoolVar(&s.noLibrary, "no-library", false, "do not record the runs in the library (skip-done is then kept in the output folder)")
+	s.libraryDir = env("BACKDROP_LIBRARY")
+}
+
+// registerQueue adds the flags that shape the queue.
+func (s *session) registerQueue(fs *flag.FlagSet) {
+	fs.IntVar(&s.jobs, "jobs", run.DefaultMaxInFlight, "shots at the service at once (the rate, not this, bounds throughput)")
+	fs.Float64Var(&s.rate, "rate", run.DefaultRate, "creates per second the service allows; the queue stays below it")
+	fs.IntVar(&s.dailyCap, "daily-cap", 0, "stop sending once this many images were billed today (counted in the library; 0: no cap)")
+}
+
+// settleQueue checks the queue's flags.
+func (s *session) settleQueue() error {
+	switch {
+	case s.jobs < 1:
+		return fmt.Errorf("--jobs must be at least 1 (got %d)", s.jobs)
+	case !(s.rate > 0) || s.rate > 1000:
+		return fmt.Errorf("--rate must be a number of creates per second above 0 (got %v)", s.rate)
+	case s.dailyCap < 0:
+		return fmt.Errorf("--daily-cap must not be negative (got %d)", s.dailyCap)
+	case s.dailyCap > 0 && s.noLibrary:
+		return errors.New("--daily-cap counts in the library: it cannot go with --no-library")
+	}
+	return nil
 }
 
 // settle checks the shared flags once parsed and finds the token: --token,
@@ -120,7 +151,7 @@ func cacheDir(env func(string) string) string {
 	if x := env("XDG_CACHE_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "backdrop", "results")
 	}
-	return job.DefaultCacheDir()
+	return run.DefaultCacheDir()
 }
 
 // checkFolders makes sure, before anything is paid for, that results can
@@ -133,11 +164,6 @@ func (s *session) checkFolders() error {
 		return fmt.Errorf("the cache folder, where results are kept as they arrive: %v (set XDG_CACHE_HOME to use another)", err)
 	}
 	return nil
-}
-
-// client makes the API client for the session.
-func (s *session) client() (*api.Client, error) {
-	return api.NewClient(api.WithBaseURL(s.endpoint), api.WithToken(s.token))
 }
 
 // parseInterleaved parses flags that may come before or after positional

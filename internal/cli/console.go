@@ -12,7 +12,6 @@ import (
 	"unicode"
 
 	"backdrop/api"
-	"backdrop/internal/job"
 )
 
 // console is where a command prints: every byte, on stdout and stderr,
@@ -21,13 +20,16 @@ type console struct {
 	cmd    string // "backdrop generate", the prefix of error lines
 	stdout io.Writer
 	stderr io.Writer
+	// rawStderr is the stderr given, to tell a terminal (never written
+	// to but through stderr).
+	rawStderr io.Writer
 
 	mu      sync.Mutex
 	secrets []string
 }
 
 func newConsole(cmd string, stdout, stderr io.Writer) *console {
-	c := &console{cmd: cmd}
+	c := &console{cmd: cmd, rawStderr: stderr}
 	c.stdout = redactor{w: stdout, c: c}
 	c.stderr = redactor{w: stderr, c: c}
 	return c
@@ -86,11 +88,7 @@ func oneLine(s string) string {
 // describe words an error for someone at a terminal, on one line;
 // endpoint is the service's host, which --endpoint can change.
 func describe(err error, endpoint string) string {
-	var limit *job.TimeoutError
-	switch {
-	case errors.As(err, &limit):
-		return limit.Error()
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		return "cancelled"
 	}
 	if host, reason, ok := unreachable(err); ok {
@@ -100,7 +98,7 @@ func describe(err error, endpoint string) string {
 		return cannotReach(host, reason, endpoint)
 	}
 	msg := err.Error()
-	if api.IsAuth(err) && !errors.As(err, new(*job.LinkExpiredError)) {
+	if api.IsAuth(err) {
 		msg += " — check the token given with --token-file, --token or BACKDROP_TOKEN"
 	}
 	return oneLine(msg)

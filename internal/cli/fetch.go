@@ -8,15 +8,15 @@ import (
 	"io"
 	"strings"
 
-	"backdrop/api"
-	"backdrop/internal/job"
+	"backdrop/internal/run"
 )
 
 // Fetch runs `backdrop fetch TASK_ID`: it gets the images of a task made
-// earlier (a run that gave up waiting, a window closed too soon), waiting
-// for the task if it is still at work, and saves them as generate does:
-// kept in the cache first, fully decoded, never over an existing file.
-// Result links live about an hour after the task ends.
+// earlier (a run that gave up waiting, a window closed too soon) through
+// the same queue as generate — waiting for the task if it is still at
+// work, keeping each result in the cache first, decoding it whole, saving
+// it never over an existing file, recording it in the library. Result
+// links live about an hour after the task ends.
 func Fetch(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	con := newConsole("backdrop fetch", stdout, stderr)
 	con.setToken(tokenInArgs(args))
@@ -29,42 +29,25 @@ func Fetch(ctx context.Context, args []string, env func(string) string, stdout, 
 		con.errorf("%v", err)
 		return ExitUsage
 	}
-	client, err := s.client()
-	if err != nil {
-		con.errorf("%v", err)
-		return ExitUsage
-	}
 	if err := s.checkFolders(); err != nil {
 		con.errorf("%v", err)
 		return ExitUsage
 	}
-
-	ctx, cancel := job.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	bar := newProgress(con.stderr, stderr)
-	res, err := job.Fetch(ctx, client, id, s.cacheDir, bar.step)
-	bar.end()
-	o := &outcome{res: res, err: err}
-	if res != nil {
-		o.failed = append(o.failed, res.Failed...)
-		saved, failed := saveResults(res, s.outDir, id)
-		o.saved, o.failed = saved, append(o.failed, failed...)
-	} else if err != nil {
-		// Nothing to fetch (unknown id, failed task, refused token): the
-		// JSON answer still names the task asked for.
-		o.res = &job.Result{Task: &api.Task{ID: id}}
-		o.err = fmt.Errorf("task %s: %w", id, err)
+	spec := run.Spec{TaskID: id, Options: run.Options{OutDir: s.outDir}}
+	if err := spec.Validate(); err != nil {
+		con.errorf("%v", err)
+		return ExitUsage
 	}
-	return s.report(o)
+	return s.runBatch(ctx, []run.Spec{spec})
 }
 
 func parseFetch(ctx context.Context, args []string, env func(string) string, con *console) (*session, string, error) {
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
 	fs.SetOutput(con.stderr)
-	s := &session{con: con}
+	s := &session{con: con, jobs: 1, rate: run.DefaultRate}
 	s.register(fs, env)
 	fs.Usage = func() {
-		fmt.Fprintln(con.stderr, "usage: backdrop fetch TASK_ID [--out DIR] [--endpoint URL] [--token-file PATH|-] [--json] [--timeout D]")
+		fmt.Fprintln(con.stderr, "usage: backdrop fetch TASK_ID [--out DIR] [--endpoint URL] [--token-file PATH|-] [--json] [--timeout D] [--no-library]")
 		fmt.Fprintln(con.stderr, "Gets the images of a task made earlier, while its links live (about an hour).")
 		fs.PrintDefaults()
 	}

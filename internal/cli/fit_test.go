@@ -38,7 +38,7 @@ func TestGenerateFit(t *testing.T) {
 	writeBigJPEG(t, big)
 	out := t.TempDir()
 	base := []string{"--image", big, "--prompt", "p", "--batch", "1", "--out", out, "--endpoint", url, "--token", token}
-	if code, _, stderr := run(t, nil, base...); code != ExitUsage || !strings.Contains(stderr, "15 MB") {
+	if code, _, stderr := gen(t, nil, base...); code != ExitUsage || !strings.Contains(stderr, "15 MB") {
 		t.Fatalf("without --fit: exit %d:\n%s", code, stderr)
 	}
 	if n := len(srv.Creates()); n != 0 {
@@ -46,7 +46,7 @@ func TestGenerateFit(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	code, _, stderr := run(t, nil, append(base, "--fit")...)
+	code, _, stderr := gen(t, nil, append(base, "--fit")...)
 	if code != 0 || !strings.Contains(stderr, "sending a resized copy of "+big) {
 		t.Fatalf("with --fit: exit %d:\n%s", code, stderr)
 	}

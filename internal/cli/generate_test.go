@@ -28,7 +28,7 @@ func TestGenerateWritesEveryVariant(t *testing.T) {
 			if sync {
 				args = append(args, "--sync")
 			}
-			code, stdout, stderr := run(t, env, args...)
+			code, stdout, stderr := gen(t, env, args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -63,7 +63,7 @@ func TestGenerateNeverOverwrites(t *testing.T) {
 	img := testshot.Write(t, in, "mug.png", 30, 20)
 	os.WriteFile(filepath.Join(out, "mug-bg-1.png"), []byte("keep me"), 0o644)
 	env := testEnv(t, "BACKDROP_TOKEN", token, "BACKDROP_ENDPOINT", url)
-	if code, _, stderr := run(t, env, "--image", img, "--prompt", "p", "--batch", "1", "--out", out); code != 0 {
+	if code, _, stderr := gen(t, env, "--image", img, "--prompt", "p", "--batch", "1", "--out", out); code != 0 {
 		t.Fatal(stderr)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "mug-bg-1.png")); string(b) != "keep me" {
@@ -80,7 +80,7 @@ func TestGenerateFromURLNamesAfterTheURL(t *testing.T) {
 	testshot.Write(t, in, "lamp.png", 30, 20)
 	files := httptest.NewServer(http.FileServer(http.Dir(in)))
 	defer files.Close()
-	code, _, stderr := run(t, nil, "--image-url", files.URL+"/lamp.png", "--prompt", "p", "--out", out, "--endpoint", url, "--token", token)
+	code, _, stderr := gen(t, nil, "--image-url", files.URL+"/lamp.png", "--prompt", "p", "--out", out, "--endpoint", url, "--token", token)
 	if code != 0 {
 		t.Fatal(stderr)
 	}
@@ -133,7 +133,7 @@ func TestGenerateRefusesBeforeSending(t *testing.T) {
 			var stderr string
 			go func() {
 				defer close(done)
-				code, _, stderr = run(t, tc.env, append(append([]string{}, base...), tc.args...)...)
+				code, _, stderr = gen(t, tc.env, append(append([]string{}, base...), tc.args...)...)
 			}()
 			select {
 			case <-done:
@@ -171,7 +171,7 @@ func TestGenerateExitCodes(t *testing.T) {
 		{"no token", []string{"--image", img, "--prompt", "p", "--endpoint", good}, 2, "token"},
 		{"no prompt", []string{"--image", img, "--endpoint", good, "--token", token}, 2, "prompt"},
 		{"unknown flag", []string{"--imag", img}, 2, "flag provided but not defined"},
-		{"stray argument", []string{"--image", img, "--prompt", "p", "extra"}, 2, "extra"},
+		{"a shot that is not there", []string{"--image", img, "--prompt", "p", "extra", "--endpoint", good, "--token", token}, 2, "extra does not exist"},
 		{"bad token", []string{"--image", img, "--prompt", "p", "--endpoint", good, "--token", "wrong-token-123", "--out", dir}, 1, "--token-file"},
 		{"invalid image state", []string{"--image", img, "--prompt", "p", "--endpoint", failing, "--token", token, "--out", dir}, 1, "not a valid image"},
 		{"rate limited once", []string{"--image", img, "--prompt", "p", "--sync", "--endpoint", limited, "--token", token, "--out", t.TempDir()}, 0, ""},
@@ -180,7 +180,7 @@ func TestGenerateExitCodes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := run(t, nil, tc.args...)
+			code, _, stderr := gen(t, nil, tc.args...)
 			if code != tc.code || !strings.Contains(stderr, tc.words) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
 			}
@@ -216,7 +216,7 @@ func TestGenerateBrokenResults(t *testing.T) {
 		if asJSON {
 			args = append(args, "--json")
 		}
-		code, stdout, stderr := run(t, env, args...)
+		code, stdout, stderr := gen(t, env, args...)
 		if code != ExitFailure {
 			t.Fatalf("exit %d:\n%s", code, stderr)
 		}
@@ -264,7 +264,7 @@ func TestGenerateExpiredLink(t *testing.T) {
 	}
 	shot := testshot.Write(t, t.TempDir(), "cup.png", 30, 20)
 	out := t.TempDir()
-	code, _, stderr := run(t, nil, "--image", shot, "--prompt", "p", "--out", out, "--endpoint", f.url, "--token", token)
+	code, _, stderr := gen(t, nil, "--image", shot, "--prompt", "p", "--out", out, "--endpoint", f.url, "--token", token)
 	if code != ExitFailure || !strings.Contains(stderr, "variant 1 not saved: the result link has expired") || !strings.Contains(stderr, "task-42") ||
 		strings.Contains(stderr, "check the token") || strings.Contains(stderr, "backdrop fetch") {
 		t.Fatalf("exit %d:\n%s", code, stderr)
@@ -279,7 +279,7 @@ func TestGenerateTakesNoMoreThanTheBatch(t *testing.T) {
 	f := newFake(t, 50)
 	shot := testshot.Write(t, t.TempDir(), "cup.png", 30, 20)
 	out := t.TempDir()
-	code, stdout, stderr := run(t, nil, "--image", shot, "--prompt", "p", "--batch", "3", "--out", out, "--endpoint", f.url, "--token", token, "--json")
+	code, stdout, stderr := gen(t, nil, "--image", shot, "--prompt", "p", "--batch", "3", "--out", out, "--endpoint", f.url, "--token", token, "--json")
 	if code != 0 {
 		t.Fatal(stderr)
 	}
@@ -296,14 +296,14 @@ func TestGenerateGivesUpAtTheBoundAndFetchGetsTheRest(t *testing.T) {
 	shot := testshot.Write(t, t.TempDir(), "jar.png", 30, 20)
 	out := t.TempDir()
 	env := testEnv(t, "BACKDROP_TOKEN", token, "BACKDROP_ENDPOINT", f.url)
-	code, stdout, stderr := run(t, env, "--image", shot, "--prompt", "p", "--out", out, "--timeout", "1500ms", "--json")
-	if code != ExitFailure || !strings.Contains(stderr, "gave up after 1.5s") || !strings.Contains(stderr, "backdrop fetch task-42 --out "+out) {
+	code, stdout, stderr := gen(t, env, "--image", shot, "--prompt", "p", "--out", out, "--timeout", "1500ms", "--json")
+	if code != ExitFailure || !strings.Contains(stderr, "did not finish within 1.5s") || !strings.Contains(stderr, "backdrop fetch task-42 --out "+out) {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
 	if !strings.Contains(stderr, "--endpoint "+f.url) {
 		t.Fatalf("the hint must name the endpoint, wherever it came from:\n%s", stderr)
 	}
-	if res := decodeJSON(t, stdout); res.TaskID != "task-42" || len(res.Images) != 0 || !strings.Contains(res.Error, "gave up") {
+	if res := decodeJSON(t, stdout); res.TaskID != "task-42" || len(res.Images) != 0 || !strings.Contains(res.Error, "did not finish") {
 		t.Fatalf("json %+v", res)
 	}
 
@@ -334,6 +334,8 @@ func TestGenerateCancelledNamesTheTask(t *testing.T) {
 		}
 		cancel()
 	}()
+	defer func(g time.Duration) { cancelGrace = g }(cancelGrace)
+	cancelGrace = 300 * time.Millisecond
 	code, _, stderr := runCtx(ctx, t, generateCmd, nil, "--image", shot, "--prompt", "p", "--out", t.TempDir(), "--endpoint", f.url, "--token", token)
 	if code != ExitFailure || !strings.Contains(stderr, "cancelled") || !strings.Contains(stderr, "backdrop fetch task-42") {
 		t.Fatalf("exit %d:\n%s", code, stderr)
@@ -351,7 +353,9 @@ func TestFetch(t *testing.T) {
 		words string
 	}{
 		{"flags after the id", append([]string{"task-42", "--out", out}, base...), 0, "saved " + filepath.Join(out, "task-42-bg-1.png")},
-		{"flags before the id", append(append([]string{"--out", out}, base...), "task-42"), 0, "task-42-bg-1_2.png"},
+		// The same task again into the same folder: its files are there,
+		// none is written twice.
+		{"flags before the id", append(append([]string{"--out", out}, base...), "task-42"), 0, "saved " + filepath.Join(out, "task-42-bg-1.png")},
 		{"unknown task", append([]string{"nope", "--out", out}, base...), 1, "task nope: the service does not know this task"},
 		{"no id", append([]string{"--out", out}, base...), 2, "give the task id"},
 		{"two ids", append([]string{"a", "b", "--out", out}, base...), 2, "one task id"},
@@ -364,6 +368,9 @@ func TestFetch(t *testing.T) {
 				t.Fatalf("exit %d, want %d and %q:\n%s", code, tc.code, tc.words, stderr)
 			}
 		})
+	}
+	if got := files(t, out); len(got) != 1 {
+		t.Fatalf("the output folder holds %v", got)
 	}
 }
 
@@ -386,7 +393,7 @@ func TestGenerateUnreachableResultHost(t *testing.T) {
 		return true
 	}
 	shot := testshot.Write(t, t.TempDir(), "cup.png", 30, 20)
-	code, _, stderr := run(t, nil, "--image", shot, "--prompt", "p", "--out", t.TempDir(), "--endpoint", f.url, "--token", token)
+	code, _, stderr := gen(t, nil, "--image", shot, "--prompt", "p", "--out", t.TempDir(), "--endpoint", f.url, "--token", token)
 	want := "variant 2 not saved: Cannot reach " + strings.TrimPrefix(goneURL, "http://") + " (connection refused) — check the connection — link:"
 	if code != ExitFailure || !strings.Contains(stderr, want) {
 		t.Fatalf("exit %d, want %q:\n%s", code, want, stderr)

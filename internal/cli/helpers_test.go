@@ -36,7 +36,7 @@ func server(t *testing.T, opts ...contract.Option) (*contract.Server, string) {
 
 // testEnv is an environment whose cache folder is the test's own.
 func testEnv(t *testing.T, kv ...string) map[string]string {
-	env := map[string]string{"XDG_CACHE_HOME": t.TempDir()}
+	env := map[string]string{"XDG_CACHE_HOME": t.TempDir(), "BACKDROP_LIBRARY": t.TempDir()}
 	for i := 0; i+1 < len(kv); i += 2 {
 		env[kv[i]] = kv[i+1]
 	}
@@ -70,7 +70,7 @@ func runCtx(ctx context.Context, t *testing.T, cmd command, env map[string]strin
 	return code, out.String(), errOut.String()
 }
 
-func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+func gen(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	return runCmd(t, generateCmd, env, args...)
 }

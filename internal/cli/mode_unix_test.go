@@ -20,7 +20,7 @@ func TestSavedFilesFollowTheUmask(t *testing.T) {
 	shot := testshot.Write(t, t.TempDir(), "cup.png", 30, 20)
 	out := t.TempDir()
 	env := testEnv(t)
-	code, _, stderr := run(t, env, "--image", shot, "--prompt", "p", "--out", out, "--endpoint", f.url, "--token", token)
+	code, _, stderr := gen(t, env, "--image", shot, "--prompt", "p", "--out", out, "--endpoint", f.url, "--token", token)
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}

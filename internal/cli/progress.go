@@ -5,79 +5,81 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
-	"backdrop/internal/job"
+	"backdrop/internal/run"
 )
 
-// progress shows a run's way on stderr: a bar on a terminal, plain lines
-// (one per change) when stderr is a file or a pipe.
-type progress struct {
-	mu   sync.Mutex
-	w    io.Writer
-	bar  *progressbar.ProgressBar
-	last string
+// queueBar shows the whole queue on a terminal: one bar, done of total,
+// with what runs, what failed and the time left. Off a terminal it shows
+// nothing (each item's line says enough).
+type queueBar struct {
+	mu  sync.Mutex
+	w   io.Writer
+	bar *progressbar.ProgressBar
 }
 
-// newProgress draws on w; tty is the real stderr, to tell a terminal.
-func newProgress(w io.Writer, tty io.Writer) *progress {
-	p := &progress{w: w}
+// newQueueBar draws on w; tty is the real stderr, to tell a terminal.
+func newQueueBar(w io.Writer, tty io.Writer) *queueBar {
+	b := &queueBar{w: w}
 	if f, ok := tty.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
-		p.bar = progressbar.NewOptions(100,
+		b.bar = progressbar.NewOptions(1,
 			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("sending"),
 			progressbar.OptionSetWidth(30),
-			progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(false),
+			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
 	}
-	return p
+	return b
 }
 
-// step is the job's progress callback.
-func (p *progress) step(s job.Progress) {
-	var label, line string
-	switch s.Stage {
-	case job.Sending:
-		label, line = "sending", "sending"
-	case job.Queued:
-		label, line = "queued", "queued"
-	case job.Processing:
-		label, line = "processing", fmt.Sprintf("processing %d%%", s.Percent)
-	case job.Downloading:
-		label = fmt.Sprintf("downloading %d/%d", s.Received, s.Total)
-		line = label
-	default:
+// show moves the bar to the queue's numbers.
+func (b *queueBar) show(st run.Stats, refused int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bar == nil {
 		return
 	}
-	p.show(label, line, min(int(s.Fraction()*100), 99))
+	total := st.Total + refused
+	if total == 0 {
+		return
+	}
+	b.bar.ChangeMax(total)
+	desc := fmt.Sprintf("%d running, %d waiting", st.Running, st.Waiting)
+	if failed := st.Failed + refused; failed > 0 {
+		desc += fmt.Sprintf(", %d failed", failed)
+	}
+	if st.Paused {
+		desc += ", paused"
+	}
+	if st.LeftKnown {
+		desc += fmt.Sprintf(", about %v left", st.Left.Round(time.Second))
+	}
+	b.bar.Describe(desc)
+	b.bar.Set(st.Finished() + refused)
 }
 
-// show moves the bar (which shows the percent itself), or prints line
-// when it says something new.
-func (p *progress) show(barLabel, line string, percent int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Describe(barLabel)
-		p.bar.Set(percent)
-		return
+// clear takes the bar off its line, so that a report line can be printed.
+func (b *queueBar) clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bar != nil {
+		b.bar.Clear()
 	}
-	if line == p.last {
-		return
-	}
-	p.last = line
-	fmt.Fprintln(p.w, line)
 }
 
-// end clears the bar so that the report starts on a clean line.
-func (p *progress) end() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Finish()
-		p.bar = nil
+// end clears the bar for good.
+func (b *queueBar) end() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bar != nil {
+		b.bar.Finish()
+		b.bar.Clear()
+		b.bar = nil
 	}
 }

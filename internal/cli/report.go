@@ -5,94 +5,167 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"backdrop/api"
-	"backdrop/internal/job"
+	"backdrop/internal/run"
 )
 
-// outcome is everything a run of generate or fetch ended with.
-type outcome struct {
-	res    *job.Result   // nil when nothing was created
-	err    error         // the run's error, nil when every result arrived
-	saved  []savedImage  // written to the output folder
-	failed []job.Failure // did not arrive or could not be written
+// reporter prints each item once, when it ends: a line on stderr (saved
+// files, or each failure on a line of its own with its link and, when
+// paid images may still be at the service, the command that fetches
+// them), and with --json one JSON object per item on stdout (NDJSON).
+type reporter struct {
+	s        *session
+	b        *batch
+	bar      *queueBar
+	reported map[string]bool
 }
 
-// taskID is the id of the task the run made or fetched, "" if none.
-func (o *outcome) taskID() string {
-	var inc *job.IncompleteError
-	switch {
-	case o.res != nil && o.res.Task != nil && o.res.Task.ID != "":
-		return o.res.Task.ID
-	case errors.As(o.err, &inc):
-		return inc.TaskID
+func newReporter(s *session, b *batch) *reporter {
+	return &reporter{s: s, b: b, bar: newQueueBar(s.con.stderr, s.con.rawStderr), reported: map[string]bool{}}
+}
+
+// update takes the queue's changes: the bar moves, ended items are told.
+func (r *reporter) update(u run.Update) {
+	for _, it := range u.Items {
+		if !it.State.Finished() || r.reported[it.ID] {
+			continue
+		}
+		r.reported[it.ID] = true
+		r.bar.clear()
+		r.item(it)
 	}
-	return ""
+	r.bar.show(u.Stats, len(r.b.refused))
 }
 
-// downloadsFailed says the run's error is its failed downloads, each
-// listed on its own.
-func (o *outcome) downloadsFailed() bool { return o.res != nil && len(o.res.Failed) > 0 }
+// end clears the bar so that what follows starts on a clean line.
+func (r *reporter) end() { r.bar.end() }
 
-// allExpired says every failure is a result link that has expired: the
-// images are gone from the service, and fetching again cannot help.
-func (o *outcome) allExpired() bool {
-	if len(o.failed) == 0 || !o.downloadsFailed() {
+func (r *reporter) refused(f refusal) {
+	snap := run.Snapshot{Spec: f.spec, State: run.Failed, Err: f.err}
+	r.item(snap)
+}
+
+// item reports one ended item.
+func (r *reporter) item(it run.Snapshot) {
+	s := r.s
+	name := it.Name()
+	if it.State == run.Done {
+		for _, v := range it.Variants {
+			s.dropCached(v)
+		}
+	}
+	variantFails := run.VariantErrors(it.Err)
+	hint := ""
+	// A task the service stopped knowing right after making it may be its
+	// glitch: the command is worth a try; asked for by id, it is not.
+	unknown := api.IsNotFound(it.Err) && it.Spec.TaskID != ""
+	if it.TaskID != "" && it.State != run.Done && it.State != run.Skipped && !unknown && fetchable(it.Err, variantFails) {
+		hint = s.fetchCommand(it.TaskID)
+	}
+	if !s.json || it.State == run.Done || it.State == run.Skipped {
+		switch it.State {
+		case run.Done:
+			s.con.infof("%s: saved %s", name, savedList(it.Variants))
+		case run.Skipped:
+			s.con.infof("%s: skipped, already done: %s", name, savedList(it.Variants))
+		}
+	}
+	if it.State != run.Done && it.State != run.Skipped {
+		if len(it.Variants) > 0 {
+			s.con.infof("%s: saved %s", name, savedList(it.Variants))
+		}
+		for _, f := range variantFails {
+			who := name
+			if it.TaskID != "" && it.TaskID != strings.TrimPrefix(name, "task ") {
+				who += " (task " + it.TaskID + ")"
+			}
+			line := fmt.Sprintf("%s: variant %d not saved: %s", who, f.N, s.describe(f.Err))
+			if f.URL != "" {
+				line += " — link: " + f.URL
+			}
+			s.con.errorf("%s", line)
+		}
+		if len(variantFails) == 0 || !onlyVariants(it.Err) {
+			s.con.errorf("%s: %s", name, s.itemError(it))
+		}
+		if hint != "" {
+			s.con.errorf("%s: task %s: get its images later (links last about an hour) with: %s", name, it.TaskID, hint)
+		}
+	}
+	if it.Warning != "" {
+		s.con.infof("%s: note: %s", name, it.Warning)
+	}
+	if s.json {
+		if err := s.writeJSON(r.b, it, variantFails, hint); err != nil {
+			s.con.errorf("%v", err)
+		}
+	}
+}
+
+// onlyVariants says the item's error is its failed variants and nothing
+// else (no time bound, no cancel around them).
+func onlyVariants(err error) bool {
+	if err == nil {
+		return true
+	}
+	if _, ok := err.(*run.VariantError); ok {
+		return true
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if _, ok := e.(*run.VariantError); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// fetchable says whether paid images may still be fetched: not when the
+// task failed at the service, had no image, or every failure is a result
+// link that has expired.
+func fetchable(err error, fails []*run.VariantError) bool {
+	if err == nil || errors.As(err, new(*api.TaskError)) || errors.Is(err, api.ErrNoResults) {
 		return false
 	}
-	for _, f := range o.failed {
-		if !errors.As(f.Err, new(*job.LinkExpiredError)) {
-			return false
+	if len(fails) > 0 && onlyVariants(err) {
+		for _, f := range fails {
+			if !api.IsExpiredLink(f.Err) {
+				return true
+			}
 		}
+		return false
 	}
 	return true
 }
 
-// report prints the outcome and returns the exit code: every saved file
-// (unless --json says it), each failure on a line of its own with its
-// link, and, when paid images may still be at the service, the command
-// that fetches them later.
-func (s *session) report(o *outcome) int {
-	sort.Slice(o.failed, func(i, j int) bool { return o.failed[i].Variant < o.failed[j].Variant })
-	if !s.json {
-		for _, im := range o.saved {
-			s.con.infof("saved %s (%d×%d)", im.path, im.width, im.height)
+func savedList(vs []run.Variant) string {
+	var parts []string
+	for _, v := range vs {
+		p := v.Path()
+		if v.Width > 0 {
+			p += fmt.Sprintf(" (%d×%d)", v.Width, v.Height)
 		}
+		parts = append(parts, p)
 	}
-	for _, f := range o.failed {
-		line := fmt.Sprintf("variant %d not saved: %s", f.Variant, s.describe(f.Err))
-		if f.URL != "" {
-			line += " — link: " + f.URL
+	return strings.Join(parts, ", ")
+}
+
+// itemError words why an item did not finish.
+func (s *session) itemError(it run.Snapshot) string {
+	if it.State == run.Cancelled {
+		if it.TaskID != "" {
+			return fmt.Sprintf("cancelled before the images of task %s arrived", it.TaskID)
 		}
-		s.con.errorf("%s", line)
+		return "cancelled before it was sent"
 	}
-	incomplete := errors.As(o.err, new(*job.IncompleteError))
-	if o.err != nil && !o.downloadsFailed() {
-		// The run's own failure; failed downloads were listed above.
-		s.con.errorf("%s", s.describe(o.err))
+	if it.Err == nil {
+		return it.State.String()
 	}
-	hint := ""
-	if id := o.taskID(); id != "" && (incomplete || len(o.failed) > 0) && !o.allExpired() {
-		hint = s.fetchCommand(id)
-		s.con.errorf("task %s: get its images later (links last about an hour) with: %s", id, hint)
-	}
-	code := ExitOK
-	switch {
-	case o.err == nil && len(o.failed) == 0:
-	case len(o.saved) == 0 && api.IsValidation(o.err):
-		code = ExitUsage
-	default:
-		code = ExitFailure
-	}
-	if s.json && o.res != nil {
-		if err := s.writeJSON(o, hint); err != nil {
-			s.con.errorf("%v", err)
-			return ExitFailure
-		}
-	}
-	return code
+	return s.describe(it.Err)
 }
 
 // describe words err for this session's endpoint.
@@ -130,33 +203,50 @@ type jsonFailure struct {
 	Error   string `json:"error"`
 }
 
+// jsonResult is one item, one line of --json.
 type jsonResult struct {
+	File           string        `json:"file,omitempty"`      // the shot file
+	ImageURL       string        `json:"image_url,omitempty"` // or its URL
+	State          string        `json:"state"`               // done, skipped, failed or cancelled
+	Run            int64         `json:"run,omitempty"`       // its library run
 	TaskID         string        `json:"task_id"`
 	Images         []jsonImage   `json:"images"`
 	Failed         []jsonFailure `json:"failed"`
 	ForegroundRect *api.Rect     `json:"foreground_rect"`
+	MayBeBilled    bool          `json:"may_be_billed,omitempty"`
 	Error          string        `json:"error,omitempty"`
 	Fetch          string        `json:"fetch,omitempty"` // the command that gets the images later
 }
 
 // writeJSON prints one object on stdout, in one write (so it is redacted
-// whole), also when some or all results failed after the task was made.
-func (s *session) writeJSON(o *outcome, hint string) error {
-	res := jsonResult{TaskID: o.taskID(), Images: []jsonImage{}, Failed: []jsonFailure{}, Fetch: hint}
-	if o.res.Task != nil {
-		res.ForegroundRect = o.res.Task.ForegroundRect
+// whole), whatever the item's end, with every image that arrived.
+func (s *session) writeJSON(b *batch, it run.Snapshot, fails []*run.VariantError, hint string) error {
+	res := jsonResult{File: it.Spec.Source(), State: it.State.String(), TaskID: it.TaskID, Images: []jsonImage{}, Failed: []jsonFailure{},
+		ForegroundRect: it.ForegroundRect, MayBeBilled: it.MayBeBilled, Fetch: hint}
+	if it.Spec.ImageURL != "" {
+		res.File, res.ImageURL = "", it.Spec.ImageURL
+	} else if res.File != "" {
+		if abs, err := filepath.Abs(res.File); err == nil {
+			res.File = abs
+		}
 	}
-	for _, im := range o.saved {
-		res.Images = append(res.Images, jsonImage{Variant: im.variant, Path: im.path, URL: im.url, Width: im.width, Height: im.height})
+	if b.rec != nil && it.ID != "" {
+		if id, ok := b.rec.RunID(it.ID); ok {
+			res.Run = int64(id)
+		}
 	}
-	for _, f := range o.failed {
-		res.Failed = append(res.Failed, jsonFailure{Variant: f.Variant, URL: f.URL, Error: s.describe(f.Err)})
+	for _, v := range it.Variants {
+		res.Images = append(res.Images, jsonImage{Variant: v.N, Path: v.Path(), URL: v.URL, Width: v.Width, Height: v.Height})
+	}
+	for _, f := range fails {
+		res.Failed = append(res.Failed, jsonFailure{Variant: f.N, URL: f.URL, Error: s.describe(f.Err)})
 	}
 	switch {
-	case len(o.failed) > 0:
-		res.Error = fmt.Sprintf("%d of %d variants not saved", len(o.failed), len(o.failed)+len(o.saved))
-	case o.err != nil:
-		res.Error = s.describe(o.err)
+	case it.State == run.Done || it.State == run.Skipped:
+	case len(fails) > 0 && onlyVariants(it.Err):
+		res.Error = fmt.Sprintf("%d of %d variants not saved", len(fails), len(fails)+len(it.Variants))
+	default:
+		res.Error = s.itemError(it)
 	}
 	data, err := json.Marshal(res)
 	if err != nil {

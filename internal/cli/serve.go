@@ -24,14 +24,20 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on")
 	token := fs.String("token", "", "bearer token to accept (default: a new random one, printed)")
 	quiet := fs.Bool("quiet", false, "do not log each request")
+	rateLimit := fs.Int("rate-limit", 0, "answer creates past this many a second with 429 and Retry-After (0: no limit)")
+	latency := fs.Duration("latency", 0, "each task answers \"processing\" this long after its create")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: backdrop serve [--addr HOST:PORT] [--token TOKEN]")
+		fmt.Fprintln(stderr, "usage: backdrop serve [--addr HOST:PORT] [--token TOKEN] [--rate-limit N] [--latency D]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
+		return ExitUsage
+	}
+	if *rateLimit < 0 || *latency < 0 {
+		fmt.Fprintln(stderr, "backdrop serve: --rate-limit and --latency must not be negative")
 		return ExitUsage
 	}
 	if fs.NArg() > 0 {
@@ -57,7 +63,11 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "token: %s\n", *token)
 	fmt.Fprintf(stdout, "try:   BACKDROP_ENDPOINT=%s BACKDROP_TOKEN=%s backdrop generate --image shot.png --prompt \"white marble\"\n", url, *token)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	var handler http.Handler = srv
+	if *rateLimit > 0 || *latency > 0 {
+		handler = WithKnobs(srv, Knobs{RateLimit: *rateLimit, TaskLatency: *latency})
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

@@ -76,7 +76,7 @@ func TestTokenIsNeverPrinted(t *testing.T) {
 						return true
 					}
 				}
-				code, stdout, stderr := run(t, nil, "--image", shot, "--prompt", "p", "--out", t.TempDir(), "--endpoint", f.url, "--token", token, "--json")
+				code, stdout, stderr := gen(t, nil, "--image", shot, "--prompt", "p", "--out", t.TempDir(), "--endpoint", f.url, "--token", token, "--json")
 				if code == 0 {
 					t.Fatalf("exit 0:\n%s", stderr)
 				}
@@ -101,16 +101,16 @@ func TestTokenFile(t *testing.T) {
 	os.WriteFile(wrong, []byte("sk-wrong-but-long-enough\n"), 0o600)
 
 	base := []string{"--image", shot, "--prompt", "p", "--batch", "1", "--out", t.TempDir(), "--endpoint", url}
-	if code, _, stderr := run(t, nil, append(base, "--token-file", file)...); code != 0 {
+	if code, _, stderr := gen(t, nil, append(base, "--token-file", file)...); code != 0 {
 		t.Fatalf("from a file: %s", stderr)
 	}
 	Stdin = strings.NewReader(token + "\n")
 	defer func() { Stdin = os.Stdin }()
-	if code, _, stderr := run(t, nil, append(base, "--token-file", "-")...); code != 0 {
+	if code, _, stderr := gen(t, nil, append(base, "--token-file", "-")...); code != 0 {
 		t.Fatalf("from stdin: %s", stderr)
 	}
 	// The file wins over the environment.
-	if code, _, stderr := run(t, testEnv(t, "BACKDROP_TOKEN", "sk-from-env-xxxxxxxx"), append(base, "--token-file", file)...); code != 0 {
+	if code, _, stderr := gen(t, testEnv(t, "BACKDROP_TOKEN", "sk-from-env-xxxxxxxx"), append(base, "--token-file", file)...); code != 0 {
 		t.Fatalf("file and env: %s", stderr)
 	}
 	for name, tc := range map[string]struct {
@@ -122,7 +122,7 @@ func TestTokenFile(t *testing.T) {
 		"missing": {filepath.Join(dir, "nope"), 2, "cannot read the token file"},
 		"refused": {wrong, 1, "token was refused"},
 	} {
-		code, _, stderr := run(t, nil, append(base, "--token-file", tc.file)...)
+		code, _, stderr := gen(t, nil, append(base, "--token-file", tc.file)...)
 		if code != tc.code || !strings.Contains(stderr, tc.words) {
 			t.Errorf("%s: exit %d:\n%s", name, code, stderr)
 		}
@@ -135,7 +135,9 @@ func TestTokenFile(t *testing.T) {
 func oneLinePerError(t *testing.T, cmd, stderr string) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
-		ok := strings.HasPrefix(line, cmd+": ") || strings.HasPrefix(line, "saved ")
+		// Errors, or an item's line of what it saved or skipped.
+		ok := strings.HasPrefix(line, cmd+": ") || strings.Contains(line, ": saved ") || strings.Contains(line, ": skipped, already done: ") ||
+			strings.HasPrefix(line, "passed over ") || strings.HasPrefix(line, "picked up ")
 		for _, p := range []string{"sending", "queued", "processing ", "downloading "} {
 			ok = ok || strings.HasPrefix(line, p)
 		}

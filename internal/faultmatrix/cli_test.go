@@ -49,7 +49,7 @@ func runCLI(t *testing.T, env legEnv) legOut {
 	if env.req.Sync {
 		args = append(args, "--sync")
 	}
-	vars := map[string]string{"BACKDROP_TOKEN": token, "XDG_CACHE_HOME": env.cache}
+	vars := map[string]string{"BACKDROP_TOKEN": token, "XDG_CACHE_HOME": env.cache, "BACKDROP_LIBRARY": t.TempDir()}
 	var stdout, stderr lockedBuffer
 	code := cli.Generate(context.Background(), args, func(k string) string { return vars[k] }, &stdout, &stderr)
 	out := legOut{exit: code, stdout: stdout.String(), stderr: stderr.String()}

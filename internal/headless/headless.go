@@ -10,7 +10,7 @@ package headless
 import "os"
 
 // Commands are the sub-commands that run without a window.
-var Commands = map[string]bool{"generate": true, "fetch": true, "serve": true}
+var Commands = map[string]bool{"generate": true, "fetch": true, "library": true, "serve": true}
 
 func init() {
 	if len(os.Args) > 1 && Commands[os.Args[1]] {

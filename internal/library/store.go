@@ -22,13 +22,16 @@ const busyTimeout = 10 * time.Second
 
 // Store is an open library. Its methods may be called from any goroutine.
 type Store struct {
-	dir     string
-	file    string
-	w       *sql.DB // the one writing connection; transactions are IMMEDIATE
-	r       *sql.DB // readers (WAL lets them run beside the writer)
-	now     func() time.Time
-	side    int // thumbnail size
-	session *session
+	dir  string
+	file string
+	w    *sql.DB // the one writing connection; transactions are IMMEDIATE
+	r    *sql.DB // readers (WAL lets them run beside the writer)
+	now  func() time.Time
+	side int // thumbnail size
+	// noThumbWorker: thumbnails are made on demand only (a short-lived
+	// process, the CLI, leaves the rest to the window's worker).
+	noThumbWorker bool
+	session       *session
 
 	stmt      statements
 	thumbs    flight
@@ -53,6 +56,11 @@ func WithThumbnailSize(px int) Option {
 		}
 	}
 }
+
+// WithoutThumbnailWorker makes thumbnails only when Thumbnail asks, with
+// no worker making them in the background: for a short-lived process (the
+// CLI), whose runs' thumbnails the window's worker makes when it opens.
+func WithoutThumbnailWorker() Option { return func(s *Store) { s.noThumbWorker = true } }
 
 // Open opens the library in dir (see DefaultDir), creating or upgrading it.
 // A database that is damaged or written by a newer Backdrop is refused with
@@ -100,6 +108,9 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	sweepSessions(dir, s.session.token)
 	var workCtx context.Context
 	workCtx, s.stop = context.WithCancel(context.Background())
+	if s.noThumbWorker {
+		return s, nil
+	}
 	s.done.Add(1)
 	go s.thumbnailLoop(workCtx)
 	s.wakeThumbnails() // finish any left by a crash

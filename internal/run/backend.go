@@ -12,6 +12,8 @@ import (
 // moment it arrives, before any waiting.
 type Backend interface {
 	CreateTask(ctx context.Context, req api.CreateRequest) (*api.Task, error)
+	// GetTask asks once (with the client's retries) where a task is.
+	GetTask(ctx context.Context, id string) (*api.Task, error)
 	WaitTask(ctx context.Context, id string, onProgress func(*api.Task)) (*api.Task, error)
 	Download(ctx context.Context, ref string, w io.Writer) (int64, error)
 }

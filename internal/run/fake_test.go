@@ -66,6 +66,10 @@ func (f *fakeBackend) CreateTask(ctx context.Context, req api.CreateRequest) (*a
 	return &api.Task{ID: id, State: api.StateQueued}, nil
 }
 
+func (f *fakeBackend) GetTask(ctx context.Context, id string) (*api.Task, error) {
+	return &api.Task{ID: id, State: api.StateProcessing}, nil
+}
+
 func (f *fakeBackend) WaitTask(ctx context.Context, id string, on func(*api.Task)) (*api.Task, error) {
 	if f.onWait != nil {
 		if err := f.onWait(ctx, id); err != nil {

@@ -46,6 +46,11 @@ func FetchResult(ctx context.Context, d Downloader, cacheDir, taskID string, n i
 
 // decodeResult decodes a whole result within the pixel limit.
 func decodeResult(data []byte) (image.Image, error) {
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		if err := imagefile.CheckPixels(cfg.Width, cfg.Height); err != nil {
+			return nil, fmt.Errorf("the service sent an image that cannot be used: %v", err) // asking again gives the same
+		}
+	}
 	img, err := imagefile.DecodeImage(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errUnusable, err)
@@ -94,7 +99,7 @@ func fetchResult(ctx context.Context, d Downloader, cacheDir, taskID string, n i
 		if ctx.Err() != nil {
 			return Fetched{}, err
 		}
-		if !api.IsURL(ref) || !retryableDownload(err) {
+		if !api.IsURL(ref) || !retryableDownload(err, try) {
 			return Fetched{}, err
 		}
 	}

@@ -3,26 +3,31 @@ package run
 import (
 	"fmt"
 	"time"
+
+	"backdrop/api"
 )
 
 // Snapshot is an item as it is at one moment: a copy, safe to keep.
 type Snapshot struct {
-	ID          string
-	Spec        Spec
-	State       State
-	Percent     int    // of the service's work, while Processing
-	Received    int    // variants saved so far
-	Total       int    // variants expected
-	TaskID      string // "" until the service answered the create
-	Variants    []Variant
-	Err         error  // why it failed or was cancelled
-	Warning     string // a recording problem that did not stop it
-	MayBeBilled bool   // a create may have reached the service without its answer
-	Creates     int    // creates sent for it (429s included)
-	RateLimited int    // times the service answered 429
-	Added       time.Time
-	Started     time.Time // of the latest attempt
-	Ended       time.Time
+	ID       string
+	Spec     Spec
+	State    State
+	Percent  int    // of the service's work, while Processing
+	Received int    // variants saved so far
+	Total    int    // variants expected
+	TaskID   string // "" until the service answered the create
+	// ForegroundRect is where the product is in the results, when the
+	// service said.
+	ForegroundRect *api.Rect
+	Variants       []Variant
+	Err            error  // why it failed or was cancelled
+	Warning        string // a recording problem that did not stop it
+	MayBeBilled    bool   // a create may have reached the service without its answer
+	Creates        int    // creates sent for it (429s included)
+	RateLimited    int    // times the service answered 429
+	Added          time.Time
+	Started        time.Time // of the latest attempt
+	Ended          time.Time
 }
 
 // Name is how the item is shown: the shot's file name, or the URL's.
@@ -81,7 +86,7 @@ func (s Snapshot) Fraction() float64 {
 func (it *item) snapshot() Snapshot {
 	return Snapshot{
 		ID: it.id, Spec: it.spec, State: it.state, Percent: it.percent,
-		Received: it.received, Total: it.total, TaskID: it.taskID,
+		Received: it.received, Total: it.total, TaskID: it.taskID, ForegroundRect: it.rect,
 		Variants: append([]Variant(nil), it.variants...),
 		Err:      it.err, Warning: it.warning, MayBeBilled: it.billed,
 		Creates: it.attempts, RateLimited: it.limited,

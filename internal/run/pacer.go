@@ -10,8 +10,9 @@ import (
 )
 
 // paceMargin keeps creates a little below the service's limit, so that
-// timing jitter on the way does not push two of them into one window.
-const paceMargin = 0.95
+// timing jitter on the way (a busy machine, a slow disk) does not push
+// three of them into one second: at 2 a second it leaves about 90 ms.
+const paceMargin = 0.92
 
 // minRateLimitPause is how long every create waits after a 429 that gave
 // no Retry-After.
@@ -26,9 +27,14 @@ type pacer struct {
 	target    rate.Limit // the pace asked for (below the service's limit)
 	paused    bool
 	notBefore time.Time // no permit before this (Retry-After)
-	lastCut   time.Time // when a 429 last halved the rate
-	waiters   waiterHeap
-	wake      chan struct{}
+	// lastSend is when the latest create went out (or, until it does, was
+	// allowed to): the next permit waits a full interval after it, so that
+	// a send held up after its permit (recording it, on a slow disk) never
+	// leaves the next one too close behind it.
+	lastSend time.Time
+	lastCut  time.Time // when a 429 last halved the rate
+	waiters  waiterHeap
+	wake     chan struct{}
 }
 
 type waiter struct {
@@ -124,7 +130,8 @@ func (p *pacer) setRate(perSecond float64) {
 const cutSpell = time.Second
 
 // rateLimited slows every create down after a 429: none for wait (the
-// Retry-After), then at half the rate.
+// Retry-After), then at three quarters of the pace (each create that
+// passes brings it back up a step).
 func (p *pacer) rateLimited(wait time.Duration) {
 	wait = max(wait, minRateLimitPause)
 	now := time.Now()
@@ -134,7 +141,7 @@ func (p *pacer) rateLimited(wait time.Duration) {
 	}
 	if now.Sub(p.lastCut) >= cutSpell {
 		p.lastCut = now
-		p.limiter.SetLimit(max(p.limiter.Limit()/2, p.target/16))
+		p.limiter.SetLimit(max(p.limiter.Limit()*3/4, p.target/16))
 	}
 	p.mu.Unlock()
 	p.poke()
@@ -157,12 +164,30 @@ func (p *pacer) currentRate() float64 {
 	return float64(p.limiter.Limit())
 }
 
+// sending is told right before a create goes out.
+func (p *pacer) sending() {
+	p.mu.Lock()
+	if now := time.Now(); now.After(p.lastSend) {
+		p.lastSend = now
+	}
+	p.mu.Unlock()
+}
+
+// spacingLocked is how long after the latest send the next may go.
+func (p *pacer) spacingLocked() time.Duration {
+	if p.lastSend.IsZero() {
+		return 0
+	}
+	interval := time.Duration(float64(time.Second) / float64(p.limiter.Limit()))
+	return time.Until(p.lastSend.Add(interval))
+}
+
 // run hands out permits until ctx ends.
 func (p *pacer) run(ctx context.Context) {
 	for {
 		p.mu.Lock()
 		ready := !p.paused && p.waiters.Len() > 0 && p.waiters[0].ready
-		hold := time.Until(p.notBefore)
+		hold := max(time.Until(p.notBefore), p.spacingLocked())
 		p.mu.Unlock()
 		switch {
 		case !ready:
@@ -188,9 +213,10 @@ func (p *pacer) run(ctx context.Context) {
 func (p *pacer) grant() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.paused || p.waiters.Len() == 0 || !p.waiters[0].ready || time.Now().Before(p.notBefore) {
+	if p.paused || p.waiters.Len() == 0 || !p.waiters[0].ready || time.Now().Before(p.notBefore) || p.spacingLocked() > 0 {
 		return false
 	}
+	p.lastSend = time.Now()
 	w := heap.Pop(&p.waiters).(*waiter)
 	w.granted = true
 	close(w.ch)

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"backdrop/api"
 )
 
 // Defaults of a Queue.
@@ -40,6 +43,9 @@ type Config struct {
 	// fails the item with that error and nothing is sent (the library's
 	// daily cap). It may be called from several goroutines at once.
 	BeforeCreate func(ctx context.Context, s Spec) error
+	// Decoders bounds the results decoded at once (each takes memory in
+	// proportion to its pixels); 0 means one per CPU.
+	Decoders int
 	// Paused starts the queue paused: items wait until Resume (the window
 	// fills the queue, then Generate resumes it).
 	Paused bool
@@ -84,6 +90,7 @@ type item struct {
 	received int
 	total    int
 	taskID   string
+	rect     *api.Rect // the product's place in the results, when the service says
 	variants []Variant
 	err      error
 	warning  string
@@ -106,7 +113,7 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.Backend == nil {
 		return nil, errors.New("run: no backend")
 	}
-	if cfg.Rate < 0 || cfg.MaxInFlight < 0 || cfg.RunTimeout < 0 {
+	if cfg.Rate < 0 || cfg.MaxInFlight < 0 || cfg.RunTimeout < 0 || cfg.Decoders < 0 {
 		return nil, fmt.Errorf("run: negative rate, in-flight cap or time bound")
 	}
 	if cfg.Rate == 0 {
@@ -127,7 +134,7 @@ func New(cfg Config) (*Queue, error) {
 	q := &Queue{
 		cfg:     cfg,
 		pacer:   newPacer(cfg.Rate, cfg.Paused),
-		decode:  make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		decode:  make(chan struct{}, cmp.Or(cfg.Decoders, max(1, runtime.GOMAXPROCS(0)))),
 		byID:    make(map[string]*item),
 		paused:  cfg.Paused,
 		subs:    make(map[*Subscription]struct{}),

@@ -18,9 +18,9 @@ import (
 	"backdrop/internal/output"
 )
 
-// downloadTries is how many times one result is downloaded before giving
-// up (a reset mid-body starts the file again).
-const downloadTries = 3
+// downloadTries bounds how many times the queue downloads one result (the
+// client retries within each).
+const downloadTries = 2
 
 // saveVariant downloads result n, keeps it in the cache folder, checks
 // that it decodes whole (within the pixel limit), then saves it into the
@@ -30,14 +30,17 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 	if api.IsURL(ref) {
 		v.URL = ref
 	}
-	// Decoding takes memory in proportion to the pixels: a few at a time,
-	// held from the decode to the end of the save.
+	// Decoding takes memory in proportion to the pixels: a few at a time
+	// (Config.Decoders), held from the decode until the file to save is
+	// made, when the decoded image is let go.
 	held := false
-	defer func() {
+	release := func() {
 		if held {
+			held = false
 			<-q.decode
 		}
-	}()
+	}
+	defer release()
 	got, err := fetchResult(a.runCtx, q.cfg.Backend, q.cfg.CacheDir, taskID, n, ref, func(data []byte) (image.Image, error) {
 		select {
 		case q.decode <- struct{}{}:
@@ -68,6 +71,8 @@ func (q *Queue) saveVariant(a *attempt, taskID string, n int, ref string) (Varia
 		return v, nil
 	}
 	file, format, err := encode(img, data, a.spec.Options)
+	img, got.Image = nil, nil
+	release()
 	if err != nil {
 		return v, fmt.Errorf("cannot encode the image: %v", err)
 	}
@@ -99,11 +104,13 @@ var (
 	errNotImage = errors.New("the service sent something that is not an image")
 )
 
-// retryableDownload: worth downloading again — what the client calls
-// temporary (never an expired link, a refused redirect or a result over
-// the cap), or a result that did not decode.
-func retryableDownload(err error) bool {
-	return api.IsTemporary(err) || errors.Is(err, errUnusable) || errors.Is(err, errNotImage)
+// retryableDownload: worth downloading again after try (0-based): once,
+// a result that arrived whole as far as the client could tell but does
+// not decode (a body mangled on the way can look like that). The
+// client's own failures (resets, 5xx, a body cut short) it has already
+// retried itself, within its bounds.
+func retryableDownload(err error, try int) bool {
+	return try == 0 && (errors.Is(err, errUnusable) || errors.Is(err, errNotImage))
 }
 
 // cacheStem is a task id made safe as a file name.

@@ -128,9 +128,10 @@ func TestQueueDownloadsWholeImagesOnly(t *testing.T) {
 	b.onDownload = func(ref string, try int, w io.Writer) error {
 		switch {
 		case strings.HasSuffix(ref, "/1.png") && try == 1:
+			// Cut short on the way without the client noticing (its own
+			// resets it retries itself): the queue downloads it again.
 			w.Write(whole[:len(whole)/2])
-			// As the client reports a reset mid-body.
-			return &api.NetworkError{Op: "download", Host: "results.test", Phase: "reading the answer", Reason: "connection reset", Err: syscall.ECONNRESET}
+			return nil
 		case strings.HasSuffix(ref, "/2.png"):
 			w.Write(whole[:len(whole)-20]) // always cut short
 			return io.EOF

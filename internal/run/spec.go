@@ -53,13 +53,19 @@ type Spec struct {
 	ID string
 	// Force runs the item even when the same work is already done.
 	Force bool
+	// Original is the user's shot when ImageFile is a copy made to send it
+	// (resized to the service's size limit): results are named after it.
+	Original string
 	// Existing are variants of TaskID already saved (a resumed run): the
 	// item starts with them and downloads only the others.
 	Existing []Variant
 }
 
-// Source is the shot's path or URL.
+// Source is the shot's path (the user's, not a copy made to send it) or URL.
 func (s Spec) Source() string {
+	if s.Original != "" {
+		return s.Original
+	}
 	if s.ImageFile != "" {
 		return s.ImageFile
 	}
@@ -70,6 +76,8 @@ func (s Spec) Source() string {
 // part, or the task id.
 func (s Spec) Name() string {
 	switch {
+	case s.Original != "":
+		return filepath.Base(s.Original)
 	case s.ImageFile != "":
 		return filepath.Base(s.ImageFile)
 	case s.ImageURL != "":

@@ -87,8 +87,28 @@ func (q *Queue) attempt(a *attempt, resume bool, taskID string) (State, error) {
 	var task *api.Task
 	if resume {
 		a.bound(q.cfg.RunTimeout)
-		task = &api.Task{ID: taskID, State: api.StateQueued}
 		q.setState(a.it, Queued, 0)
+		// Asked once first: a task the service does not know (a mistyped
+		// id, one long gone) or that failed ends here, without the wait's
+		// patience for a task just created.
+		task, err = q.cfg.Backend.GetTask(a.runCtx, taskID)
+		var te *api.TaskError
+		switch {
+		case err != nil && (api.IsNotFound(err) || errors.As(err, &te)):
+			q.mu.Lock()
+			a.it.resume = false // nothing to fetch: a retry creates anew
+			q.mu.Unlock()
+			return Failed, err
+		case err != nil && api.IsAuth(err):
+			return Failed, err // a retry with a good token can still fetch it
+		case err != nil || task == nil:
+			task = &api.Task{ID: taskID, State: api.StateQueued} // the wait rides out an outage
+		default:
+			if task.ID == "" {
+				task.ID = taskID
+			}
+			q.progress(a.it, task)
+		}
 	} else {
 		task, err = q.create(a)
 		if err != nil {
@@ -164,6 +184,7 @@ func (q *Queue) create(a *attempt) (*api.Task, error) {
 			return nil, fmt.Errorf("%w: could not record it before sending: %v", errNotSent, err)
 		}
 		q.setState(a.it, Sending, 0)
+		q.pacer.sending()
 		task, err := q.cfg.Backend.CreateTask(a.runCtx, req)
 		if err != nil && api.IsRateLimited(err) && a.runCtx.Err() == nil {
 			a.last = err
@@ -349,6 +370,10 @@ func (q *Queue) download(a *attempt, task *api.Task) (State, error) {
 		have[v.N] = true
 	}
 	it.state, it.total, it.received = Downloading, len(refs), len(have)
+	if task.ForegroundRect != nil {
+		r := *task.ForegroundRect
+		it.rect = &r
+	}
 	q.changedLocked(it)
 	q.mu.Unlock()
 	if err := q.record(func(r Recorder) error { return r.Progress(it.id, Downloading) }); err != nil {
@@ -364,7 +389,7 @@ func (q *Queue) download(a *attempt, task *api.Task) (State, error) {
 		wg.Go(func() {
 			v, err := q.saveVariant(a, task.ID, i+1, ref)
 			if err != nil {
-				errs[i] = fmt.Errorf("variant %d: %w", i+1, err)
+				errs[i] = &VariantError{N: i + 1, URL: urlOf(ref), Err: err}
 				return
 			}
 			q.addVariant(it, v)
@@ -445,31 +470,41 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 		// client's typed error) and in the words.
 		return Failed, fmt.Errorf("did not finish within %v%s: %w", q.cfg.RunTimeout, later, err)
 	}
-	if taskID != "" && api.IsTemporary(err) {
+	if taskID != "" && api.IsTemporary(err) && len(VariantErrors(err)) == 0 {
 		return Failed, fmt.Errorf("%w%s", err, later)
 	}
 	return Failed, err
 }
 
-// finish ends the item and records how.
+// finish ends the item and records how. The record is written before the
+// item is seen as ended, so a process that exits as soon as its queue is
+// idle has already written how every item ended.
 func (q *Queue) finish(it *item, s State, err error) {
-	q.mu.Lock()
-	q.endLocked(it, s, err)
-	if s == Failed && it.billed && !api.TaskMayExist(err) {
-		it.err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
+	if s == Done || s == Skipped {
+		err = nil
 	}
-	rec := EndRecord{State: s, Err: it.snapshotErr(), MayBeBilled: s == Failed && it.billed}
+	q.mu.Lock()
+	if s == Failed && it.billed && !api.TaskMayExist(err) {
+		err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
+	}
+	closing := q.closed && s == Cancelled && !it.stopped
+	if closing {
+		err = errors.New("stopped: the queue was closed")
+	}
+	rec := EndRecord{State: s, MayBeBilled: s == Failed && it.billed}
+	if err != nil {
+		rec.Err = err.Error()
+	}
 	if s == Skipped {
 		for _, v := range it.variants {
 			rec.Files = append(rec.Files, v.SavedPath)
 		}
 	}
-	closing := q.closed && s == Cancelled && !it.stopped
-	if closing {
-		it.err = errors.New("stopped: the queue was closed")
-	}
 	q.mu.Unlock()
 	if !closing {
 		q.recordEnded(it.id, rec)
 	}
+	q.mu.Lock()
+	q.endLocked(it, s, err)
+	q.mu.Unlock()
 }
