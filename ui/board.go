@@ -41,6 +41,7 @@ type boardView struct {
 	groups   []library.PromptGroup
 	cells    []*boardCellView // as laid out: the original first, if loaded
 	original *fyne.Container  // holds the original's cell
+	hint     fyne.CanvasObject
 }
 
 func newBoardView(w *Window) *boardView {
@@ -55,12 +56,13 @@ func newBoardView(w *Window) *boardView {
 	// The shot itself stays at the top left, beside the title and the
 	// sheet's buttons, so it can go into Compare whatever is scrolled.
 	b.original = container.NewStack()
-	actions := container.NewHBox(b.starred, b.export)
+	actions := container.New(&rowOrStack{}, b.starred, b.export)
 	hint := widget.NewLabel("Star the variants you like; the arrows under an image show it on the left or right of Compare (a click on it: the right).")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Importance = widget.LowImportance
-	head := container.NewBorder(nil, nil, b.original, nil, container.NewVBox(b.title, actions, secondary(hint)))
+	b.hint = secondary(hint) // at the top of the runs: it scrolls away
+	head := container.NewBorder(nil, nil, b.original, nil, container.NewVBox(b.title, actions))
 	b.content = container.NewBorder(container.NewVBox(container.NewPadded(head), widget.NewSeparator()), nil, nil, nil, b.scroll)
 	b.show(nil)
 	return b
@@ -148,6 +150,9 @@ func (b *boardView) show(groups []library.PromptGroup) {
 	}
 	b.original.Refresh()
 	var objs []fyne.CanvasObject
+	if len(groups) > 0 {
+		objs = append(objs, b.hint)
+	}
 	for _, g := range groups {
 		prompt := widget.NewLabelWithStyle("“"+oneLine(g.Prompt)+"”", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		prompt.Wrapping = fyne.TextWrapWord
@@ -193,6 +198,33 @@ func (b *boardView) runLine(r library.Run) fyne.CanvasObject {
 }
 
 const boardCell = 104
+
+// rowOrStack lays two objects side by side when the width allows, else
+// one above the other (the board's head at 900 px). Its minimum is the
+// stacked size, which the head's picture is taller than anyway.
+type rowOrStack struct{}
+
+func (rowOrStack) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	gap := theme.Padding()
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	if a.Width+gap+b.Width <= size.Width {
+		h := max(a.Height, b.Height)
+		objs[0].Move(fyne.NewPos(0, 0))
+		objs[0].Resize(fyne.NewSize(a.Width, h))
+		objs[1].Move(fyne.NewPos(a.Width+gap, 0))
+		objs[1].Resize(fyne.NewSize(b.Width, h))
+		return
+	}
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(min(a.Width, size.Width), a.Height))
+	objs[1].Move(fyne.NewPos(0, a.Height+gap))
+	objs[1].Resize(fyne.NewSize(min(b.Width, size.Width), b.Height))
+}
+
+func (rowOrStack) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
+}
 
 // boardCellView is one image of the board: its thumbnail, a star (variants
 // only) and left/right into Compare. Tapping the picture puts it on the
