@@ -229,7 +229,9 @@ func (w *Window) applyChanges(b batch) {
 				w.showCurrentVariants()
 			}
 		}
-		if snap.State.Finished() && (!had || !old.State.Finished()) {
+		// An end is new when the item was under way, or when a retry
+		// started and ended between two batches (a later attempt).
+		if snap.State.Finished() && (!had || !old.State.Finished() || !snap.Started.Equal(old.Started)) {
 			ended = append(ended, e)
 		}
 	}

@@ -382,6 +382,7 @@ func (v *libraryView) deleteSelected() {
 			v.w.deleteRun(r, also.Checked)
 		}
 	}, v.w.win)
+	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(min(480, v.w.win.Canvas().Size().Width-40), 0))
 	d.Show()
 	v.w.notify("delete-asked")

@@ -151,7 +151,12 @@ func (w *Window) showCurrentVariants() {
 	if fresh && len(shown) > 0 {
 		sc.compareFirst = true
 		w.compareFirstVariant()
-		w.tabs.SelectIndex(tabGallery)
+		// New results show in the gallery, unless the designer is
+		// browsing the library or the board: a finishing queue must not
+		// pull them away.
+		if i := w.tabs.SelectedIndex(); i != tabLibrary && i != tabBoard {
+			w.tabs.SelectIndex(tabGallery)
+		}
 	}
 }
 
