@@ -21,6 +21,8 @@ type bridge struct {
 	mu      sync.Mutex
 	pending batch
 	queued  bool // a flush is on its way to the UI thread
+
+	updates callbackStats // the batches applied: the UI thread's cost of the queues
 }
 
 // batch is what changed since the last flush.
@@ -80,7 +82,9 @@ func (b *bridge) flush() {
 	b.pending, b.queued = batch{}, false
 	b.mu.Unlock()
 	if got.items != nil || got.removed != nil {
+		start := time.Now()
 		b.apply(got)
+		b.updates.note(time.Since(start))
 	}
 }
 
@@ -106,6 +110,13 @@ func (c *callbackStats) Longest() (time.Duration, int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.longest, c.count
+}
+
+// Sum returns how many callbacks ran, their total time and the longest.
+func (c *callbackStats) Sum() (count int, total, longest time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.count, c.total, c.longest
 }
 
 // timed wraps ui so that every callback it runs is measured.

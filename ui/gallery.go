@@ -152,10 +152,10 @@ func newTile(w *Window, variant int, title string, img image.Image, result *show
 			w.iconButton(theme.ViewRestoreIcon(), fmt.Sprintf("Compare variant %d with the original", variant), func() { w.compareWith(variant) }),
 		)
 		actions = bar
-		t.content = t.assemble(picture, name, size, actions)
+		t.content = t.assemble(picture, name, secondary(size), actions)
 		return t
 	}
-	t.content = t.assemble(framed(img, pic), name, size, actions)
+	t.content = t.assemble(framed(img, pic), name, secondary(size), actions)
 	return t
 }
 

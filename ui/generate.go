@@ -229,7 +229,9 @@ func (w *Window) applyChanges(b batch) {
 				w.showCurrentVariants()
 			}
 		}
-		if snap.State.Finished() && (!had || !old.State.Finished()) {
+		// An end is new when the item was under way, or when a retry
+		// started and ended between two batches (a later attempt).
+		if snap.State.Finished() && (!had || !old.State.Finished() || !snap.Started.Equal(old.Started)) {
 			ended = append(ended, e)
 		}
 	}
@@ -312,7 +314,11 @@ func (w *Window) runningCount() int {
 			n++
 			continue
 		}
-		if s, ok := w.snapshot(e); ok && !s.State.Finished() && (s.State != run.Waiting || !w.stats[e.sess].Paused) {
+		s, ok := w.snapshot(e)
+		switch {
+		case !ok && e.runID != "" && e.lib == nil:
+			n++ // just added: its first snapshot is on the way
+		case ok && !s.State.Finished() && (s.State != run.Waiting || !w.stats[e.sess].Paused):
 			n++
 		}
 	}

@@ -257,41 +257,102 @@ func TestBoardStarsAndComparesVariantsOfDifferentRuns(t *testing.T) {
 		t.Fatalf("title %q", b.title.Text)
 	}
 
-	// Star variant 2 of the first run.
-	h.w.setStar(first, 2, true)
-	h.expect("starred")
-	r, _ := lib.store.Get(context.Background(), first)
-	if !r.Images[1].Starred {
-		t.Fatal("not starred in the library")
+	// The shot comes first, then every variant of every run.
+	if len(b.cells) != 1+2+1+3 || b.cells[0].label != "Original" {
+		t.Fatalf("%d cells, the first %q", len(b.cells), b.cells[0].label)
 	}
 
-	// Compare variant 1 of the first run with variant 3 of the second.
-	one, _ := r.Image(1)
-	two, _ := mustGet(t, lib, second).Image(3)
-	h.w.pinToCompare(fmt.Sprintf("Run %d · variant 1", first), one.Path, true)
-	h.expect("pinned")
-	h.w.pinToCompare(fmt.Sprintf("Run %d · variant 3", second), two.Path, false)
-	h.expect("pinned")
-	items := h.w.compareItems()
-	if h.w.tabs.SelectedIndex() != tabCompare || items[h.w.compare.Left()].Label != fmt.Sprintf("Run %d · variant 1", first) ||
-		items[h.w.compare.Right()].Label != fmt.Sprintf("Run %d · variant 3", second) {
-		t.Fatalf("compare shows %d and %d of %d", h.w.compare.Left(), h.w.compare.Right(), len(items))
+	// Star variant 2 of the first run.
+	test.Tap(cellOf(t, b, first, 2).star)
+	h.expect("starred")
+	r := mustGet(t, lib, first)
+	if !r.Images[1].Starred || r.Images[0].Starred {
+		t.Fatalf("stars in the library: %+v", r.Images)
 	}
+
+	// Variant 1 of the first run on the left, variant 3 of the second on
+	// the right, each by its arrow.
+	test.Tap(cellOf(t, b, first, 1).left)
+	h.expect("pinned")
+	test.Tap(cellOf(t, b, second, 3).right)
+	h.expect("pinned")
+	compared := func(left, right string) {
+		t.Helper()
+		items := h.w.compareItems()
+		if h.w.tabs.SelectedIndex() != tabCompare || items[h.w.compare.Left()].Label != left || items[h.w.compare.Right()].Label != right {
+			t.Fatalf("compare shows %q and %q, want %q and %q", items[h.w.compare.Left()].Label, items[h.w.compare.Right()].Label, left, right)
+		}
+	}
+	compared(fmt.Sprintf("Run %d · variant 1", first), fmt.Sprintf("Run %d · variant 3", second))
+	items := h.w.compareItems()
 	if w, _ := items[h.w.compare.Right()].Size(); w != 64 {
 		t.Fatalf("the right image is %d wide, want variant 3's 64", w)
 	}
 
-	// The contact sheet of the starred ones goes into the output folder.
-	h.w.showBoard()
+	// Back on the board: the original on the left, then the third run's
+	// variant on the right by tapping its picture.
+	press(h.w.win, ctrl(fyne.KeyB))
+	h.expect("board")
+	test.Tap(b.cells[0].left)
+	h.expect("pinned")
+	compared(h.w.originalItem.Label, fmt.Sprintf("Run %d · variant 3", second))
+	third := b.groups[0].Runs[0].ID // the newest run of "white marble"
+	press(h.w.win, ctrl(fyne.KeyB))
+	h.expect("board")
+	test.Tap(cellOf(t, b, third, 1).tap)
+	h.expect("pinned")
+	compared(h.w.originalItem.Label, fmt.Sprintf("Run %d · variant 1", third))
+
+	// The contact sheet of the starred ones: saved where the save dialog
+	// says (it opens in the output folder), replacing the file chosen.
+	sheet := filepath.Join(t.TempDir(), "for the client.png")
+	os.WriteFile(sheet, []byte("an older sheet"), 0o644)
+	h.dialogs.save = sheet
+	press(h.w.win, ctrl(fyne.KeyB))
 	h.expect("board")
 	test.Tap(b.export)
 	h.expect("sheet")
-	if !strings.HasPrefix(h.w.notice.Text, "Contact sheet saved: "+h.out) {
-		t.Fatalf("status %q", h.w.notice.Text)
+	if h.dialogs.saveDir != h.out || h.w.notice.Text != "Contact sheet saved: "+sheet {
+		t.Fatalf("dialog opened in %q; status %q", h.dialogs.saveDir, h.w.notice.Text)
 	}
-	if _, err := os.Stat(strings.TrimPrefix(h.w.notice.Text, "Contact sheet saved: ")); err != nil {
+	data, err := os.ReadFile(sheet)
+	if err != nil {
 		t.Fatal(err)
 	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("the sheet is not a PNG: %v", err)
+	}
+	// One starred variant: one cell, narrower than a sheet of all seven.
+	all, err := lib.store.ContactSheet(context.Background(), b.hash, library.SheetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds().Dx() >= all.Bounds().Dx() {
+		t.Fatalf("the starred sheet is %v, the whole one %v", img.Bounds(), all.Bounds())
+	}
+
+	// Nothing starred: it says so and asks for no file.
+	test.Tap(cellOf(t, b, first, 2).star)
+	h.expect("starred")
+	h.dialogs.saveDir = ""
+	test.Tap(b.export)
+	h.expect("sheet")
+	if h.dialogs.saveDir != "" || !strings.Contains(h.w.notice.Text, "No variant of this shot is starred") {
+		t.Fatalf("dialog in %q; status %q", h.dialogs.saveDir, h.w.notice.Text)
+	}
+}
+
+// cellOf is the board's cell of variant n of run id.
+func cellOf(t *testing.T, b *boardView, id library.ID, n int) *boardCellView {
+	t.Helper()
+	for _, c := range b.cells {
+		if c.run == id && c.n == n {
+			return c
+		}
+	}
+	t.Fatalf("no cell for variant %d of run %d", n, id)
+	return nil
 }
 
 func mustGet(t *testing.T, l *seeded, id library.ID) library.Run {

@@ -57,7 +57,7 @@ const libraryPage = 60
 func newLibraryView(w *Window) *libraryView {
 	v := &libraryView{w: w, selected: -1, stale: true}
 	v.search = w.textEntry(false)
-	v.search.SetPlaceHolder("Search prompts and file names")
+	v.search.SetPlaceHolder("Search prompts, file names")
 	v.search.OnChanged = func(string) { v.searchTyped() }
 	v.shots = keyed.NewSelect(nil, func(string) { v.shotChosen() }, w.onKey)
 	v.shots.PlaceHolder = "Every shot"
@@ -77,10 +77,13 @@ func newLibraryView(w *Window) *libraryView {
 	v.refresh.Importance = widget.HighImportance
 	v.refresh.Hide()
 	v.enableActions()
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.refresh, container.New(&minWidth{200}, v.shots)), v.search)
-	actions := container.NewHBox(v.open, v.again, v.board, v.remove)
-	bottom := container.NewVBox(widget.NewSeparator(), v.info, container.NewHScroll(actions))
-	v.content = container.NewBorder(container.NewPadded(top), bottom, nil, nil, v.list)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.refresh, container.New(&minWidth{170}, v.shots)), v.search)
+	flow := &flowRows{}
+	actions := container.New(flow, v.open, v.again, v.board, v.remove)
+	bottom := container.NewVBox(widget.NewSeparator(), v.info, actions)
+	content := container.NewBorder(container.NewPadded(top), bottom, nil, nil, v.list)
+	flow.changed = content.Refresh
+	v.content = content
 	return v
 }
 
@@ -379,6 +382,7 @@ func (v *libraryView) deleteSelected() {
 			v.w.deleteRun(r, also.Checked)
 		}
 	}, v.w.win)
+	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(min(480, v.w.win.Canvas().Size().Width-40), 0))
 	d.Show()
 	v.w.notify("delete-asked")
@@ -443,7 +447,7 @@ func (r *libraryRow) setState(st library.State) {
 
 func (r *libraryRow) CreateRenderer() fyne.WidgetRenderer {
 	thumb := container.New(&fixedGrid{cell: fyne.NewSquareSize(libThumbSide)}, r.thumb)
-	text := container.New(&rowTextLayout{}, r.prompt, r.detail)
+	text := container.New(&rowTextLayout{}, r.prompt, secondary(r.detail))
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(thumb), nil, text))
 }
 

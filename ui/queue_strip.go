@@ -423,7 +423,7 @@ func (r *stripRow) show(e *entry) {
 func draftLabel(e *entry, w *Window) string {
 	p := strings.TrimSpace(e.spec.Prompt)
 	if p == "" {
-		p = "the prompt in the box"
+		p = "no prompt yet"
 	}
 	return fmt.Sprintf("%s · %s", countOf(max(e.spec.Variants, 1), "variant"), shorten(p, 40))
 }
@@ -432,7 +432,8 @@ func draftLabel(e *entry, w *Window) string {
 func rowLabel(s run.Snapshot) string {
 	switch s.State {
 	case run.Done:
-		return fmt.Sprintf("Done · %s", countOf(len(s.Variants), "variant"))
+		// The prompt tells apart the runs of one shot.
+		return fmt.Sprintf("Done · %s · %s", countOf(len(s.Variants), "variant"), oneLine(s.Spec.Prompt))
 	case run.Failed:
 		if s.MayBeBilled {
 			return "Failed (may have been billed)"

@@ -53,6 +53,9 @@ func (w *Window) setCurrent(e *entry) {
 		return
 	}
 	w.current = e
+	if h := w.currentHash(); h != "" && h != w.pinnedHash {
+		w.pinned = nil // Compare offers the runs of this shot only
+	}
 	w.show = newShowcase(e, w.show.turn+1)
 	w.selected = 0
 	w.run.clearFailure()
@@ -148,7 +151,12 @@ func (w *Window) showCurrentVariants() {
 	if fresh && len(shown) > 0 {
 		sc.compareFirst = true
 		w.compareFirstVariant()
-		w.tabs.SelectIndex(tabGallery)
+		// New results show in the gallery, unless the designer is
+		// browsing the library or the board: a finishing queue must not
+		// pull them away.
+		if i := w.tabs.SelectedIndex(); i != tabLibrary && i != tabBoard {
+			w.tabs.SelectIndex(tabGallery)
+		}
 	}
 }
 

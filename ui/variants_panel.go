@@ -32,7 +32,7 @@ func newVariantsPanel(w *Window, initial int) *variantsPanel {
 		w.formChanged()
 	}
 	p.describe(false)
-	p.content = container.NewVBox(container.NewBorder(nil, nil, p.title, nil, p.slider), p.note)
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.title, nil, p.slider), secondary(p.note))
 	return p
 }
 

@@ -68,6 +68,7 @@ type Window struct {
 	shotHash     string          // its content hash, as the library knows shots
 	originalItem compare.Item
 	pinned       []compare.Item // images of the board put into Compare
+	pinnedHash   string         // the shot they are of
 	show         *showcase      // the current entry's variants, loaded for display
 	selected     int            // 1-based variant, 0 when none
 
@@ -258,7 +259,7 @@ func (w *Window) build() {
 	work := container.New(&stripLayout{strip: w.strip}, w.strip.content, w.tabs)
 	split := container.NewHSplit(container.NewPadded(sidebar), work)
 	split.Offset = 0.3
-	status := container.NewBorder(nil, nil, nil, container.NewHBox(w.spend, w.engine), w.notice)
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(secondary(w.spend), secondary(w.engine)), w.notice)
 	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
 	w.win.SetContent(container.New(&atLeast{size: minContent, tooSmall: w.growBack}, container.NewStack(main, w.tips.layer)))
 }
