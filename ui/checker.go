@@ -22,6 +22,9 @@ func newChecker() *canvas.Raster {
 
 // imageSize is an image's pixel size.
 func imageSize(img image.Image) (int, int) {
+	if img == nil {
+		return 1, 1
+	}
 	b := img.Bounds()
 	return b.Dx(), b.Dy()
 }

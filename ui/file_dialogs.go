@@ -39,18 +39,47 @@ func safeCall(call func() (string, error)) (path string, err error) {
 	return call()
 }
 
-func (d *fileDialogs) OpenImage(onChosen func(string)) {
-	d.native(nativedialog.OpenImage, func() {
-		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if r == nil || err != nil {
-				return
+func (d *fileDialogs) OpenImages(onChosen func([]string)) {
+	if nativedialog.Available {
+		paths, err := safeCallMany(nativedialog.OpenImages)
+		if err == nil {
+			onChosen(paths)
+			return
+		}
+	}
+	if d.win == nil {
+		return
+	}
+	// Fyne's own dialog picks one file.
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if r == nil || err != nil {
+			return
+		}
+		r.Close()
+		onChosen([]string{r.URI().Path()})
+	}, d.win)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".webp", ".bmp"}))
+	fd.Show()
+}
+
+func (d *fileDialogs) OpenFolder(onChosen func(string)) {
+	d.native(nativedialog.OpenFolder, func() {
+		dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if u != nil && err == nil {
+				onChosen(u.Path())
 			}
-			r.Close()
-			onChosen(r.URI().Path())
-		}, d.win)
-		fd.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".webp", ".bmp"}))
-		fd.Show()
+		}, d.win).Show()
 	}, onChosen)
+}
+
+// safeCallMany is safeCall for a dialog that returns several paths.
+func safeCallMany(call func() ([]string, error)) (paths []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errNativeDialog
+		}
+	}()
+	return call()
 }
 
 func (d *fileDialogs) SaveImage(dir, suggested string, onChosen func(string)) {

@@ -12,8 +12,6 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"backdrop/internal/job"
 )
 
 // gallery shows the original and the variants as large tiles, each with
@@ -42,27 +40,47 @@ func newGallery(w *Window) *gallery {
 
 // setOriginal shows the source as the first tile (nil removes it).
 func (g *gallery) setOriginal(img image.Image) {
+	var variants []*tile
+	for _, t := range g.tiles {
+		if t.result != nil {
+			variants = append(variants, t)
+		}
+	}
 	g.tiles = nil
-	g.w.results, g.w.variantItems = nil, nil
-	g.w.selected = 0
 	if img != nil {
 		g.tiles = append(g.tiles, newTile(g.w, 0, "Original", img, nil))
 	}
+	g.tiles = append(g.tiles, variants...)
 	g.relayout()
 }
 
-// setResults shows the variants after the original.
-func (g *gallery) setResults(results []job.Image) {
+// setResults shows the variants after the original; one still loading
+// shows its thumbnail, if there is one yet.
+func (g *gallery) setResults(results []*shownVariant) {
 	var kept []*tile
 	if len(g.tiles) > 0 && g.tiles[0].result == nil {
 		kept = g.tiles[:1] // the original stays first
 	}
+	old := map[*shownVariant]*tile{}
+	for _, t := range g.tiles {
+		if t.result != nil {
+			old[t.result] = t
+		}
+	}
 	g.tiles = kept
-	for i := range results {
-		r := &results[i]
-		g.tiles = append(g.tiles, newTile(g.w, r.Index, fmt.Sprintf("Variant %d", r.Index), r.Preview, r))
+	for _, r := range results {
+		if t := old[r]; t != nil && t.loaded == (r.preview != nil) {
+			g.tiles = append(g.tiles, t) // unchanged: keep the tile
+			continue
+		}
+		img := r.preview
+		if img == nil {
+			img = g.w.thumbs.cached(r.path) // a blurred stand-in until it is loaded
+		}
+		g.tiles = append(g.tiles, newTile(g.w, r.n, fmt.Sprintf("Variant %d", r.n), img, r))
 	}
 	g.relayout()
+	g.markSelected(g.w.selected)
 }
 
 func (g *gallery) relayout() {
@@ -72,7 +90,7 @@ func (g *gallery) relayout() {
 	}
 	g.grid.Objects = objs
 	g.grid.Refresh()
-	if len(g.tiles) == 0 {
+	if len(g.tiles) == 0 && g.w.current == nil {
 		g.empty.Show()
 	} else {
 		g.empty.Hide()
@@ -82,7 +100,7 @@ func (g *gallery) relayout() {
 // markSelected outlines the selected variant's tile.
 func (g *gallery) markSelected(variant int) {
 	for _, t := range g.tiles {
-		t.setSelected(t.result != nil && t.result.Index == variant)
+		t.setSelected(t.result != nil && t.result.n == variant)
 	}
 }
 
@@ -90,11 +108,12 @@ func (g *gallery) markSelected(variant int) {
 type tile struct {
 	content fyne.CanvasObject
 	frame   *panel
-	result  *job.Image // nil for the original
+	result  *shownVariant // nil for the original
+	loaded  bool          // shows the display copy, not a stand-in
 }
 
-func newTile(w *Window, variant int, title string, img image.Image, result *job.Image) *tile {
-	t := &tile{result: result}
+func newTile(w *Window, variant int, title string, img image.Image, result *shownVariant) *tile {
+	t := &tile{result: result, loaded: result != nil && result.preview != nil}
 	t.frame = newPanel(theme.ColorNameInputBackground, theme.ColorNameInputBackground)
 	pic := canvas.NewImageFromImage(img)
 	pic.FillMode = canvas.ImageFillContain
@@ -102,34 +121,41 @@ func newTile(w *Window, variant int, title string, img image.Image, result *job.
 	wpx, hpx := imageSize(img)
 	switch {
 	case result != nil:
-		for _, it := range w.variantItems {
-			if it.Label == title {
-				wpx, hpx = it.Size() // the full size; img is a preview
-			}
-		}
+		wpx, hpx = result.width, result.height // the full size; img is a preview
 	case w.shot != nil:
 		wpx, hpx = w.shot.Width, w.shot.Height
 	}
 	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	size := widget.NewLabel(fmt.Sprintf("%d × %d", wpx, hpx))
+	sizeText := fmt.Sprintf("%d × %d", wpx, hpx)
+	switch {
+	case result != nil && result.failed != "":
+		sizeText = result.failed
+	case result != nil && result.preview == nil:
+		sizeText = "loading…"
+	}
+	size := widget.NewLabel(sizeText)
 	size.Importance = widget.LowImportance
 	size.Truncation = fyne.TextTruncateEllipsis // gives way to the buttons
 	var actions fyne.CanvasObject = layoutSpacer()
 	if result != nil {
 		tap := newTapArea(func() { w.selectVariant(variant) })
 		tap.onDoubleTap = func() { w.compareWith(variant) }
-		picture := container.NewStack(framed(img, pic), tap)
+		var shown fyne.CanvasObject = layoutSpacer()
+		if img != nil {
+			shown = framed(img, pic)
+		}
+		picture := container.NewStack(shown, tap)
 		bar := container.NewHBox(
-			w.iconButton(theme.DocumentSaveIcon(), fmt.Sprintf("Save variant %d as PNG or JPEG…", variant), func() { w.saveAs(*result) }),
-			w.iconButton(theme.ContentCopyIcon(), fmt.Sprintf("Copy variant %d to the clipboard", variant), func() { w.copyImage(*result) }),
-			w.iconButton(theme.VisibilityIcon(), fmt.Sprintf("Open variant %d in the system viewer", variant), func() { w.openInViewer(*result) }),
+			w.iconButton(theme.DocumentSaveIcon(), fmt.Sprintf("Save variant %d as PNG or JPEG…", variant), func() { w.saveAs(result) }),
+			w.iconButton(theme.ContentCopyIcon(), fmt.Sprintf("Copy variant %d to the clipboard", variant), func() { w.copyImage(result) }),
+			w.iconButton(theme.VisibilityIcon(), fmt.Sprintf("Open variant %d in the system viewer", variant), func() { w.openInViewer(result) }),
 			w.iconButton(theme.ViewRestoreIcon(), fmt.Sprintf("Compare variant %d with the original", variant), func() { w.compareWith(variant) }),
 		)
 		actions = bar
-		t.content = t.assemble(picture, name, size, actions)
+		t.content = t.assemble(picture, name, secondary(size), actions)
 		return t
 	}
-	t.content = t.assemble(framed(img, pic), name, size, actions)
+	t.content = t.assemble(framed(img, pic), name, secondary(size), actions)
 	return t
 }
 

@@ -13,12 +13,16 @@ import (
 func (w *Window) onKey(k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyEscape:
-		if w.cancel == nil && !w.runPending {
-			// No run: Esc closes a dialog, as anywhere else.
-			if top := w.win.Canvas().Overlays().Top(); top != nil {
-				top.Hide()
-				return true
-			}
+		// Esc closes a dialog first, as anywhere else (the list of what
+		// was picked up must not cancel the paid tasks being fetched).
+		// The top overlay is a dialog's wrapper: hiding it alone would
+		// leave it in the stack, keeping the keyboard from the window.
+		if top := w.win.Canvas().Overlays().Top(); top != nil {
+			top.Hide()
+			w.win.Canvas().Overlays().Remove(top)
+			return true
+		}
+		if w.runningCount() == 0 {
 			return false // let a widget use Esc (e.g. close a drop-down)
 		}
 		w.logEvent("escape", fmt.Sprintf("%T", w.win.Canvas().Focused()))

@@ -159,3 +159,68 @@ func (l *atLeast) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return m
 }
+
+// minWidth gives its children all the space and asks for a width of at
+// least width (a drop-down that would shrink to its placeholder).
+type minWidth struct{ width float32 }
+
+func (l *minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := fyne.NewSize(l.width, 0)
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
+
+// flowRows lays its objects out in a row, wrapping onto further rows
+// when the width runs out (the library's buttons at 900 px). Its minimum
+// height follows the rows of the last layout; when that changes, changed
+// runs so the parent lays out again with the new height.
+type flowRows struct {
+	rows    int
+	changed func()
+}
+
+func (l *flowRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	gap := theme.Padding()
+	x, y, rowH, rows := float32(0), float32(0), float32(0), 1
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if x > 0 && x+m.Width > size.Width {
+			x, y, rows = 0, y+rowH+gap, rows+1
+			rowH = 0
+		}
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(m)
+		x += m.Width + gap
+		rowH = max(rowH, m.Height)
+	}
+	if rows != max(l.rows, 1) {
+		l.rows = rows
+		if l.changed != nil {
+			fyne.Do(l.changed)
+		}
+	}
+}
+
+func (l *flowRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w, h := float32(0), float32(0)
+	for _, o := range objs {
+		if o.Visible() {
+			m := o.MinSize()
+			w, h = max(w, m.Width), max(h, m.Height)
+		}
+	}
+	rows := float32(max(l.rows, 1))
+	return fyne.NewSize(w, rows*h+(rows-1)*theme.Padding())
+}

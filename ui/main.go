@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"os"
 
-	"fyne.io/fyne/v2/app"
+	fyneapp "fyne.io/fyne/v2/app"
 
-	"backdrop/internal/cli"
-	"backdrop/internal/job"
+	"backdrop/internal/app"
+	"backdrop/internal/run"
 	"backdrop/internal/settings"
 )
 
@@ -21,13 +21,13 @@ const AppID = "app.backdrop.desktop"
 // StartOptions are what the command line and environment say, over the
 // saved settings.
 type StartOptions struct {
-	File      string
+	Files     []string // shots or folders to open at start
 	Endpoint  string
 	Token     string
 	OutputDir string
 }
 
-// ParseStart reads `backdrop [--endpoint URL] [--token T] [--out DIR] [FILE]`
+// ParseStart reads `backdrop [--endpoint URL] [--token T] [--out DIR] [FILE|DIR…]`
 // and the BACKDROP_* variables.
 func ParseStart(args []string, env func(string) string) (StartOptions, error) {
 	fs := flag.NewFlagSet("backdrop", flag.ContinueOnError)
@@ -36,7 +36,7 @@ func ParseStart(args []string, env func(string) string) (StartOptions, error) {
 	fs.StringVar(&o.Token, "token", env("BACKDROP_TOKEN"), "API token (or BACKDROP_TOKEN)")
 	fs.StringVar(&o.OutputDir, "out", env("BACKDROP_OUT"), "folder Save all writes into (or BACKDROP_OUT)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: backdrop [--endpoint URL] [--token TOKEN] [--out DIR] [FILE]")
+		fmt.Fprintln(fs.Output(), "usage: backdrop [--endpoint URL] [--token TOKEN] [--out DIR] [FILE|DIR…]")
 		fmt.Fprintln(fs.Output(), "       backdrop generate --help | backdrop serve --help | backdrop --version")
 		fs.PrintDefaults()
 	}
@@ -48,10 +48,7 @@ func ParseStart(args []string, env func(string) string) (StartOptions, error) {
 		fmt.Fprintln(fs.Output(), "backdrop", version())
 		return o, flag.ErrHelp
 	}
-	if fs.NArg() > 1 {
-		return o, fmt.Errorf("one file at a time, got %d", fs.NArg())
-	}
-	o.File = fs.Arg(0)
+	o.Files = fs.Args()
 	return o, nil
 }
 
@@ -75,21 +72,37 @@ func Main(args []string, env func(string) string) int {
 	opts, err := ParseStart(args, env)
 	if err != nil {
 		if err == flag.ErrHelp {
-			return cli.ExitOK
+			return app.ExitOK
 		}
 		fmt.Fprintln(os.Stderr, "backdrop:", err)
-		return cli.ExitUsage
+		return app.ExitUsage
 	}
-	a := app.NewWithID(AppID)
+	a := fyneapp.NewWithID(AppID)
 	store := settings.NewStore(a.Preferences(), settings.NewKeyring(), settings.DefaultTokenFile())
-	w := New(a, Deps{
-		Store:     store,
-		Connect:   NewConnector(job.DefaultCacheDir(), cli.OfflinePainter()),
+	cache := run.DefaultCacheDir()
+	connect := app.NewConnector(cache, app.OfflinePainter())
+	deps := Deps{
+		Store: store,
+		Connect: func(s settings.Settings) (Backend, error) {
+			b, err := connect(s)
+			if err != nil {
+				return nil, err
+			}
+			return b, nil
+		},
 		Dialogs:   newFileDialogs(),
 		Clipboard: newClipboard(),
 		Opener:    appOpener{a},
-		CacheDir:  job.DefaultCacheDir(),
-	}, opts)
+		CacheDir:  cache,
+	}
+	lib, err := app.OpenLibrary()
+	if err != nil {
+		deps.LibraryErr = err
+	} else {
+		defer lib.Close()
+		deps.Library = lib
+	}
+	w := New(a, deps, opts)
 	w.ShowAndRun()
-	return cli.ExitOK
+	return app.ExitOK
 }

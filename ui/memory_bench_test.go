@@ -63,14 +63,12 @@ func BenchmarkFourLargeResultsRSS(b *testing.B) {
 
 	shot := writeShotTB(b, b.TempDir(), "big shot.png", 4096, 4096)
 	for range b.N {
-		h := newHarness(b, StartOptions{File: shot, Endpoint: strings.TrimSpace(url)})
+		h := newHarness(b, StartOptions{Files: []string{shot}, Endpoint: strings.TrimSpace(url)})
 		h.w.prompt.entry.SetText("white marble")
 		h.w.variants.slider.SetValue(4)
 		h.w.startRun()
 		h.expect("finished")
-		if len(h.w.results) != 4 {
-			b.Fatalf("%d results", len(h.w.results))
-		}
+		h.shown(4)
 		h.w.win.Resize(fyne.NewSize(1600, 1000))
 		h.w.win.Canvas().Capture() // the gallery drawn
 		h.w.compareWith(2)

@@ -23,7 +23,8 @@ func (w *Window) mainMenu() *fyne.MainMenu {
 	paste := fyne.NewMenuItem("Paste image", w.paste)
 	paste.Shortcut = &fyne.ShortcutPaste{}
 	file := fyne.NewMenu("File",
-		item("Open image…", fyne.KeyO, ctrl, w.openImage),
+		item("Open images…", fyne.KeyO, ctrl, w.openImage),
+		item("Open a folder…", fyne.KeyO, ctrl|fyne.KeyModifierShift, w.openFolder),
 		paste,
 		fyne.NewMenuItemSeparator(),
 		item("Save selected variant", fyne.KeyS, ctrl, w.saveSelected),
@@ -36,6 +37,9 @@ func (w *Window) mainMenu() *fyne.MainMenu {
 		item("Retry the failed run", fyne.KeyR, ctrl, w.retryRun),
 		item("Cancel", fyne.KeyEscape, 0, w.cancelRun),
 		fyne.NewMenuItemSeparator(),
+		item("Pause or resume the queue", fyne.KeyP, ctrl|fyne.KeyModifierShift, w.strip.togglePause),
+		item("Retry every failed run", fyne.KeyR, ctrl|fyne.KeyModifierShift, w.retryFailed),
+		fyne.NewMenuItemSeparator(),
 		item("Fetch the results of a task…", "", 0, w.askFetch),
 	)
 	view := fyne.NewMenu("View")
@@ -45,6 +49,8 @@ func (w *Window) mainMenu() *fyne.MainMenu {
 	view.Items = append(view.Items, fyne.NewMenuItemSeparator(),
 		item("Gallery", fyne.KeyG, ctrl, w.showGallery),
 		item("Compare", fyne.KeyK, ctrl, w.showCompare),
+		item("Board of this shot", fyne.KeyB, ctrl, w.showBoard),
+		item("Library", fyne.KeyL, ctrl, w.showLibrary),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom in", fyne.KeyEqual, ctrl, func() { w.zoomCompare(+1) }),
 		item("Zoom out", fyne.KeyMinus, ctrl, func() { w.zoomCompare(-1) }),

@@ -16,7 +16,8 @@ func TestEveryShortcutIsInTheMenus(t *testing.T) {
 	h := newHarness(t, StartOptions{})
 	ctrl := fyne.KeyModifierShortcutDefault
 	want := map[string]desktop.CustomShortcut{
-		"Open image…": {KeyName: fyne.KeyO, Modifier: ctrl},
+		"Open images…":   {KeyName: fyne.KeyO, Modifier: ctrl},
+		"Open a folder…": {KeyName: fyne.KeyO, Modifier: ctrl | fyne.KeyModifierShift},
 
 		"Save selected variant": {KeyName: fyne.KeyS, Modifier: ctrl},
 		"Save all variants":     {KeyName: fyne.KeyS, Modifier: ctrl | fyne.KeyModifierShift},
@@ -51,8 +52,8 @@ func TestEveryShortcutIsInTheMenus(t *testing.T) {
 func TestMenuActionsDriveTheWindow(t *testing.T) {
 	shot := writeShot(t, t.TempDir(), "drop.png", 40, 40)
 	h := newHarness(t, StartOptions{})
-	h.dialogs.open = shot
-	item(t, h.w, "Open image…").Action()
+	h.dialogs.open = []string{shot}
+	item(t, h.w, "Open images…").Action()
 	h.expect("loaded")
 	h.w.prompt.entry.SetText("paper")
 	item(t, h.w, "Generate").Action()
@@ -90,11 +91,12 @@ func item(t *testing.T, w *Window, label string) *fyne.MenuItem {
 
 func TestTileActions(t *testing.T) {
 	shot := writeShot(t, t.TempDir(), "lamp.png", 40, 40)
-	h := newHarness(t, StartOptions{File: shot})
+	h := newHarness(t, StartOptions{Files: []string{shot}})
 	h.w.prompt.entry.SetText("linen")
 	h.w.startRun()
 	h.expect("finished")
-	r := h.w.results[1]
+	h.shown(2)
+	r := h.w.result(2)
 
 	h.dialogs.save = filepath.Join(t.TempDir(), "chosen.jpg")
 	h.w.saveAs(r)
@@ -111,7 +113,7 @@ func TestTileActions(t *testing.T) {
 	}
 
 	h.w.openInViewer(r)
-	if len(h.opener.opened) != 1 || h.opener.opened[0] != r.Cached {
+	if len(h.opener.opened) != 1 || h.opener.opened[0] != r.path || r.saved == "" || r.path != r.saved {
 		t.Fatalf("opened %v", h.opener.opened)
 	}
 }

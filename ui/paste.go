@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +32,7 @@ func (w *Window) pasted(c sysclip.Content, err error, focused fyne.Focusable) {
 	case len(c.Image) > 0:
 		w.keepPasted(c.Image)
 	case len(c.Files) > 0:
-		w.loadFirst(c.Files, "copied")
+		w.takePaths(c.Files, "copied")
 	case focused != nil && focused == w.win.Canvas().Focused():
 		if e, ok := focused.(*keyed.Entry); ok {
 			e.PasteText(w.app.Clipboard())
@@ -78,13 +77,13 @@ func (w *Window) keepPasted(data []byte) {
 				w.notify("refused")
 				return
 			}
-			w.loadFile(path)
+			w.openShot(path)
 		})
 	}()
 }
 
-// onDropped opens a dropped file. The window works on one shot at a time,
-// so of several files it takes the first image and says so.
+// onDropped takes dropped files and folders: one file is opened as the
+// shot; several, or a folder, fill the queue.
 func (w *Window) onDropped(_ fyne.Position, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
@@ -97,30 +96,5 @@ func (w *Window) onDropped(_ fyne.Position, uris []fyne.URI) {
 		w.notify("refused")
 		return
 	}
-	w.loadFirst(paths, "dropped")
-}
-
-// loadFirst loads the first image of paths (by its name; the first path
-// when none looks like one) and, when there were more, says which one was
-// taken and why.
-func (w *Window) loadFirst(paths []string, how string) {
-	pick := paths[0]
-	for _, p := range paths {
-		if looksLikeImage(p) {
-			pick = p
-			break
-		}
-	}
-	w.loadFile(pick)
-	if len(paths) > 1 {
-		w.afterLoad = fmt.Sprintf("Loaded %s: the first image of %d %s files (one shot at a time).", filepath.Base(pick), len(paths), how)
-	}
-}
-
-func looksLikeImage(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".png", ".jpg", ".jpeg", ".webp", ".bmp":
-		return true
-	}
-	return false
+	w.takePaths(paths, "dropped")
 }

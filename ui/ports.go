@@ -1,46 +1,47 @@
 package ui
 
 import (
-	"context"
-
-	"backdrop/api"
-	"backdrop/internal/job"
+	"backdrop/internal/app"
+	"backdrop/internal/run"
 	"backdrop/internal/settings"
 	"backdrop/ui/sysclip"
 )
 
-// Generator runs one generation to downloaded images.
-type Generator interface {
-	// Generate runs req; onTask hears the task id as soon as the
-	// service gives it.
-	Generate(ctx context.Context, req api.CreateRequest, onProgress func(job.Progress), onTask func(id string)) (*job.Result, error)
-	// Fetch downloads the results of a task made before.
-	Fetch(ctx context.Context, taskID string, onProgress func(job.Progress)) (*job.Result, error)
-}
-
-// Backend is where generations go: the service, or the offline engine.
+// Backend is where runs go: the service, or the offline engine running in
+// this process (*app.Backend). Every run goes through a run.Queue made on
+// it; the window keeps no run of its own.
 type Backend interface {
-	Generator
 	Label() string // shown in the status bar
 	Offline() bool // true for the built-in engine
 	Endpoint() string
-	Check(ctx context.Context) error // is the endpoint reachable?
+	NewQueue(cfg run.Config) (*run.Queue, error)
+	// NewLibraryQueue makes a queue that records every item into the
+	// library, skips what the library knows is done and stops creates
+	// past the daily cap.
+	NewLibraryQueue(cfg run.Config, opts app.QueueOptions) (*run.Queue, *app.LibraryRecorder, error)
 	Close()
 }
 
+var _ Backend = (*app.Backend)(nil)
+
 // Connector makes the backend for the current settings; it is called again
-// when the token or endpoint change.
+// when the token, endpoint or time limit change (runs under way stay on
+// the backend they started on).
 type Connector func(settings.Settings) (Backend, error)
 
 // FileDialogs are the native open, save and folder pickers. They are
 // called on the UI thread only (GTK demands it) and report through the
-// callback; "" means the user cancelled.
+// callback; nothing (or "") means the user cancelled.
 type FileDialogs interface {
-	OpenImage(onChosen func(path string))
+	// OpenImages asks for one or several images.
+	OpenImages(onChosen func(paths []string))
 	// SaveImage starts in dir with the name suggested. The dialog asks
 	// before replacing a file; the path it returns is the user's choice.
 	SaveImage(dir, suggestedName string, onChosen func(path string))
+	// ChooseFolder asks for the output folder.
 	ChooseFolder(start string, onChosen func(path string))
+	// OpenFolder asks for a folder of shots.
+	OpenFolder(onChosen func(path string))
 }
 
 // Clipboard moves images to and from the system clipboard (Fyne's own

@@ -38,7 +38,10 @@ func newPromptPanel(w *Window) *promptPanel {
 	p.problem.Importance = widget.DangerImportance
 	p.problem.Wrapping = fyne.TextWrapWord
 	p.problem.Hide()
-	p.entry.OnChanged = func(string) { p.check(false) }
+	p.entry.OnChanged = func(string) {
+		p.check(false)
+		w.formChanged()
+	}
 
 	// Fixed-size cells that wrap: three a row in the usual sidebar, fewer
 	// when it is narrowed, never wider than it.

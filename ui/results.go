@@ -14,23 +14,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 
-	"backdrop/internal/job"
 	"backdrop/internal/output"
 	"backdrop/ui/compare"
 )
-
-// showResults puts a finished job's images in the gallery and selects the
-// first.
-func (w *Window) showResults(res *job.Result, items []compare.Item) {
-	w.results, w.variantItems = res.Images, items
-	w.gallery.setResults(res.Images)
-	w.tabs.SelectIndex(0)
-	w.selectVariant(res.Images[0].Index)
-	w.refreshCompare()
-	// New results: compare the first item (the original, when there is
-	// one) with the first variant, not whatever was chosen before.
-	w.compare.Choose(0, 1)
-}
 
 // selectVariant makes variant n (1-based) the one Ctrl+S saves.
 func (w *Window) selectVariant(n int) {
@@ -38,72 +24,92 @@ func (w *Window) selectVariant(n int) {
 		return
 	}
 	w.selected = n
+	w.show.autoSelected = false
 	w.gallery.markSelected(n)
 }
 
-func (w *Window) result(n int) *job.Image {
-	for i := range w.results {
-		if w.results[i].Index == n {
-			return &w.results[i]
-		}
+func (w *Window) result(n int) *shownVariant {
+	if w.show == nil {
+		return nil
 	}
-	return nil
+	return w.show.variants[n]
 }
 
-// stem names saved files after the source.
+// stem names files made from the current entry.
 func (w *Window) stem() string {
-	switch {
-	case w.shot != nil:
+	if e := w.current; e != nil && e.spec.Source() != "" {
+		return output.Stem(e.spec.Source())
+	}
+	if w.shot != nil {
 		return output.Stem(w.shot.Path)
-	case w.sourceURL() != "":
-		return output.Stem(w.sourceURL())
 	}
 	return "backdrop"
 }
 
-// saveAll writes every variant into the output folder, without a dialog.
-// Asked for during a run, it happens when the variants arrive.
+// saveAll (Ctrl+Shift+S): every variant is saved into the output folder
+// as it arrives; this says where, and writes again any that is missing
+// there (moved away since, or made before the folder could be written).
 func (w *Window) saveAll() {
-	if len(w.results) == 0 {
-		if w.cancel != nil || w.runPending {
-			w.saveAllPending = true
-			w.say("Save all: the variants will be saved as soon as they arrive.")
+	var vs []*shownVariant
+	if w.show != nil {
+		vs = w.show.list()
+	}
+	if len(vs) == 0 {
+		if w.current != nil && !w.state(w.current).Finished() {
+			w.say("Every variant is saved into " + w.settings.OutputDir + " as it arrives.")
 			return
 		}
 		w.say("Nothing to save yet: generate some variants first.")
 		return
 	}
-	w.saveToFolder(w.results)
+	w.saveToFolder(vs)
 }
 
-// saveSelected writes the selected variant into the output folder.
+// saveSelected (Ctrl+S) does the same for the selected variant.
 func (w *Window) saveSelected() {
 	r := w.result(w.selected)
 	if r == nil {
 		w.say("Select a variant first (Ctrl+1…4 or click it).")
 		return
 	}
-	w.saveToFolder([]job.Image{*r})
+	w.saveToFolder([]*shownVariant{r})
 }
 
-func (w *Window) saveToFolder(images []job.Image) {
+func (w *Window) saveToFolder(vs []*shownVariant) {
 	dir, stem := w.settings.OutputDir, w.stem()
+	type job struct {
+		n                   int
+		kept, saved, format string
+	}
+	jobs := make([]job, len(vs))
+	for i, v := range vs {
+		jobs[i] = job{v.n, v.kept, v.saved, v.format}
+	}
 	go func() {
-		var saved []string
+		var already, written []string
 		var failed error
-		for _, img := range images {
-			name := fmt.Sprintf("%s-bg-%d%s", stem, img.Index, output.ExtFor(img.Format))
-			data, err := resultData(img)
+		for _, j := range jobs {
+			if j.saved != "" {
+				if info, err := os.Stat(j.saved); err == nil && info.Mode().IsRegular() {
+					already = append(already, filepath.Base(j.saved))
+					continue
+				}
+			}
+			if j.kept == "" {
+				failed = fmt.Errorf("variant %d is no longer available: its file is gone and no copy was kept", j.n)
+				break
+			}
+			data, err := os.ReadFile(j.kept)
+			if err != nil {
+				failed = fmt.Errorf("variant %d is no longer available: %w", j.n, err)
+				break
+			}
+			path, err := output.WriteFile(dir, output.VariantName(stem, j.n, j.format), bytes.NewReader(data))
 			if err != nil {
 				failed = err
 				break
 			}
-			path, err := output.WriteFile(dir, name, bytes.NewReader(data))
-			if err != nil {
-				failed = err
-				break
-			}
-			saved = append(saved, filepath.Base(path))
+			written = append(written, filepath.Base(path))
 		}
 		w.ui(func() {
 			if failed != nil {
@@ -111,7 +117,14 @@ func (w *Window) saveToFolder(images []job.Image) {
 				w.notify("save-failed")
 				return
 			}
-			w.say(fmt.Sprintf("Saved %s into %s", strings.Join(saved, ", "), dir))
+			switch {
+			case len(written) == 0:
+				w.say(fmt.Sprintf("Already saved in %s: %s", dir, strings.Join(already, ", ")))
+			case len(already) == 0:
+				w.say(fmt.Sprintf("Saved %s into %s", strings.Join(written, ", "), dir))
+			default:
+				w.say(fmt.Sprintf("Saved %s into %s (%s were there already)", strings.Join(written, ", "), dir, strings.Join(already, ", ")))
+			}
 			w.notify("saved")
 		})
 	}()
@@ -120,8 +133,8 @@ func (w *Window) saveToFolder(images []job.Image) {
 // saveAs asks where to save one variant, as PNG or JPEG by the name
 // given. The dialog opens in the output folder; a file the designer chose
 // to replace there is replaced.
-func (w *Window) saveAs(r job.Image) {
-	suggested := fmt.Sprintf("%s-bg-%d.png", w.stem(), r.Index)
+func (w *Window) saveAs(r *shownVariant) {
+	suggested := fmt.Sprintf("%s-bg-%d.png", w.stem(), r.n)
 	dir := w.settings.OutputDir
 	os.MkdirAll(dir, 0o755) // so the dialog can open there
 	w.deps.Dialogs.SaveImage(dir, suggested, func(path string) {
@@ -150,7 +163,7 @@ func (w *Window) saveAs(r job.Image) {
 }
 
 // copyImage puts a variant on the clipboard as PNG.
-func (w *Window) copyImage(r job.Image) {
+func (w *Window) copyImage(r *shownVariant) {
 	go func() {
 		data, err := encodeResult("clip.png", r)
 		if err == nil {
@@ -162,23 +175,19 @@ func (w *Window) copyImage(r job.Image) {
 				w.notify("copy-failed")
 				return
 			}
-			w.say(fmt.Sprintf("Variant %d copied to the clipboard.", r.Index))
+			w.say(fmt.Sprintf("Variant %d copied to the clipboard.", r.n))
 			w.notify("copied")
 		})
 	}()
 }
 
 // openInViewer opens the kept copy of a variant in the system viewer.
-func (w *Window) openInViewer(r job.Image) {
-	if r.Cached == "" {
-		w.say("This variant has no copy on disk to open; save it first.")
-		return
-	}
-	if err := w.deps.Opener.OpenFile(r.Cached); err != nil {
+func (w *Window) openInViewer(r *shownVariant) {
+	if err := w.deps.Opener.OpenFile(r.path); err != nil {
 		w.showFailure(failure{
 			title:  "No image viewer could be opened",
-			detail: "The system did not open the variant (" + err.Error() + "). The file is " + r.Cached + ".",
-			next:   "Save it (Ctrl+S) and open it from your file manager, or install a desktop opener (on Debian: sudo apt install xdg-utils).",
+			detail: "The system did not open the variant (" + err.Error() + "). The file is " + r.path + ".",
+			next:   "Open it from your file manager, or install a desktop opener (on Debian: sudo apt install xdg-utils).",
 		})
 	}
 }
@@ -197,33 +206,21 @@ func (w *Window) compareWith(n int) {
 	w.showCompare()
 }
 
-// compareItems are the original (when a file is loaded) and the variants.
+// compareItems are the original (when a file is loaded), the current
+// entry's variants that are loaded, and the images pinned from the board.
 func (w *Window) compareItems() []compare.Item {
 	var items []compare.Item
 	if w.shot != nil {
 		items = append(items, w.originalItem)
 	}
-	return append(items, w.variantItems...)
-}
-
-// prepareVariants makes the compare items of a job's results; it runs in
-// the job's goroutine, off the UI thread. The window then keeps display
-// copies only: the decoded full-size image goes (Compare reads its tiles
-// from disk), and so do the file's bytes when a copy is kept on disk.
-func prepareVariants(res *job.Result) []compare.Item {
-	if res == nil {
-		return nil
-	}
-	items := make([]compare.Item, len(res.Images))
-	for i := range res.Images {
-		r := &res.Images[i]
-		items[i] = compare.Prepare(fmt.Sprintf("Variant %d", r.Index), r.Image)
-		r.Image = nil
-		if r.Cached != "" {
-			r.Data = nil
+	if w.show != nil {
+		for _, v := range w.show.list() {
+			if v.preview != nil {
+				items = append(items, v.item)
+			}
 		}
 	}
-	return items
+	return append(items, w.pinned...)
 }
 
 func (w *Window) refreshCompare() { w.compare.SetItems(w.compareItems()) }

@@ -19,20 +19,21 @@ type runPanel struct {
 	retry    *tipButton
 	fetch    *tipButton
 	after    *fyne.Container
+	on       bool
 }
 
 func newRunPanel(w *Window) *runPanel {
 	p := &runPanel{}
 	p.generate = w.tipButton("Generate", theme.MediaPlayIcon(), "Paint new backgrounds (Ctrl+Enter)", w.startRun)
 	p.generate.Importance = widget.HighImportance
-	p.cancel = w.tipButton("Cancel", theme.CancelIcon(), "Stop the generation (Esc)", w.cancelRun)
+	p.cancel = w.tipButton("Cancel", theme.CancelIcon(), "Stop every run under way (Esc)", w.cancelRun)
 	p.cancel.Disable()
 	p.progress = widget.NewProgressBar()
 	p.progress.TextFormatter = func() string { return p.stage }
 	p.progress.Hide()
-	p.retry = w.tipButton("Retry", theme.ViewRefreshIcon(), "Send the failed request again (Ctrl+R)", w.retryRun)
+	p.retry = w.tipButton("Retry", theme.ViewRefreshIcon(), "Send the failed run again (Ctrl+R)", w.retryRun)
 	p.fetch = w.tipButton("Fetch results", theme.DownloadIcon(), "Ask the service again for the images of the task it made", w.fetchAgain)
-	p.after = container.NewGridWithColumns(2, p.retry, p.fetch)
+	p.after = container.NewStack(p.retry, p.fetch)
 	p.after.Hide()
 	p.content = container.NewVBox(
 		container.NewBorder(nil, nil, nil, p.cancel, p.generate),
@@ -42,18 +43,21 @@ func newRunPanel(w *Window) *runPanel {
 	return p
 }
 
-// running switches the controls between idle and running.
+// running switches the controls between idle and running. Generate
+// stays on: more shots can be added and sent while others run.
 func (p *runPanel) running(on bool) {
-	p.after.Hide()
+	if on == p.on {
+		return
+	}
+	p.on = on
 	if on {
-		p.generate.Disable()
+		p.after.Hide()
 		p.cancel.Enable()
 		p.stage = "Sending…"
 		p.progress.SetValue(0)
 		p.progress.Show()
 		return
 	}
-	p.generate.Enable()
 	p.cancel.Disable()
 	p.progress.Hide()
 }
@@ -64,12 +68,17 @@ func (p *runPanel) showStage(fraction float64, stage string) {
 	p.progress.SetValue(fraction)
 }
 
-// failed offers Retry, and Fetch results when a task id is known.
-func (p *runPanel) failed(canFetch bool) {
-	if canFetch {
+// failed offers Retry, and Fetch results when the service made the task.
+func (p *runPanel) failed(f failure) {
+	if f.fetch {
 		p.fetch.Show()
+		p.retry.Hide()
 	} else {
 		p.fetch.Hide()
+		p.retry.Show()
 	}
 	p.after.Show()
 }
+
+// clearFailure hides Retry and Fetch results (another entry is shown).
+func (p *runPanel) clearFailure() { p.after.Hide() }

@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"backdrop/api"
 	"backdrop/internal/imagefile"
-	"backdrop/internal/job"
 	"backdrop/internal/output"
 )
 
@@ -57,33 +57,23 @@ func replaceFile(path string, data []byte) error {
 	return err
 }
 
-// resultData is a result's file as the service sent it: kept in memory
-// only when no copy could be kept on disk.
-func resultData(r job.Image) ([]byte, error) {
-	if r.Data != nil {
-		return r.Data, nil
-	}
-	if r.Cached == "" {
-		return nil, fmt.Errorf("variant %d is no longer available", r.Index)
-	}
-	return os.ReadFile(r.Cached)
-}
-
-// encodeResult is r in the format a file name asks for: the service's
+// encodeResult is r in the format a file name asks for: the file's own
 // bytes when they match, else decoded and encoded again.
-func encodeResult(name string, r job.Image) ([]byte, error) {
-	data, err := resultData(r)
+func encodeResult(name string, r *shownVariant) ([]byte, error) {
+	data, err := os.ReadFile(r.path)
+	if err != nil && r.kept != "" {
+		data, err = os.ReadFile(r.kept)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("variant %d is no longer available: %w", r.n, err)
+	}
+	format := api.SniffImage(data)
+	if output.ExtFor(format) == filepath.Ext(name) {
+		return data, nil
+	}
+	img, err := imagefile.DecodeImage(data)
 	if err != nil {
 		return nil, err
 	}
-	if output.ExtFor(r.Format) == filepath.Ext(name) {
-		return data, nil
-	}
-	img := r.Image
-	if img == nil {
-		if img, err = imagefile.DecodeImage(data); err != nil {
-			return nil, err
-		}
-	}
-	return output.Encode(name, img, data, r.Format)
+	return output.Encode(name, img, data, format)
 }

@@ -2,20 +2,24 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"backdrop/internal/contract"
 	"backdrop/internal/imagefile"
-	"backdrop/internal/job"
+	"backdrop/internal/library"
+	"backdrop/internal/run"
 	"backdrop/ui/compare"
 )
 
@@ -25,37 +29,75 @@ import (
 func TestScreens(t *testing.T) {
 	shotDir := t.TempDir()
 	shot := writeProductShot(t, shotDir, "teal mug.png")
+	lib := screenLibrary(t, shot)
 	states := []struct {
 		name  string
 		start StartOptions
 		opts  []contract.Option
 		setup func(h *harness)
+		deps  func(*Deps)
 	}{
-		{"empty", StartOptions{}, nil, func(h *harness) {}},
-		{"ready", StartOptions{File: shot}, nil, func(h *harness) {
+		{"empty", StartOptions{}, nil, func(h *harness) {}, nil},
+		{"ready", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
-		}},
-		{"running", StartOptions{File: shot}, nil, func(h *harness) {
+		}, nil},
+		{"running", StartOptions{Files: []string{shot}}, []contract.Option{processingForever(40)}, func(h *harness) {
 			test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
-			h.w.cancel = func() {}
-			h.w.run.running(true)
-			h.w.showProgress(job.Progress{Stage: job.Processing, Percent: 40})
-		}},
-		{"results", StartOptions{File: shot}, nil, generated},
-		{"compare", StartOptions{File: shot}, nil, func(h *harness) {
+			h.w.startRun()
+			h.until("processing", func() bool {
+				s, ok := h.w.snapshot(h.w.current)
+				return ok && s.State == run.Processing && s.Percent == 40
+			})
+			h.t.Cleanup(func() { h.w.cancelRun() })
+		}, nil},
+		{"results", StartOptions{Files: []string{shot}}, nil, generated, nil},
+		{"compare", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			generated(h)
 			h.w.compareWith(2)
-		}},
-		{"split", StartOptions{File: shot}, nil, func(h *harness) {
+		}, nil},
+		{"split", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
 			generated(h)
 			h.w.compareWith(1)
 			h.w.compare.SetMode(compare.Split)
-		}},
-		{"error", StartOptions{File: shot, Token: "expired"}, nil, func(h *harness) {
+		}, nil},
+		{"queue", StartOptions{}, nil, queueScreen, nil},
+		{"library", StartOptions{}, nil, func(h *harness) {
+			h.w.showLibrary()
+			h.expect("library-page")
+			h.w.library.list.Select(1)
+			h.until("thumbnails", func() bool {
+				for _, r := range h.w.library.runs {
+					if h.w.libThumb(r.ID, r.Images[0].N, nil) == nil {
+						return false
+					}
+				}
+				return true
+			})
+			h.w.library.list.Refresh()
+		}, withLibrary(lib)},
+		{"board", StartOptions{Files: []string{shot}}, nil, func(h *harness) {
+			h.w.showBoard()
+			h.expect("board")
+			h.until("thumbnails", func() bool {
+				for _, g := range h.w.board.groups {
+					for _, r := range g.Runs {
+						for _, v := range r.Images {
+							if h.w.libThumb(r.ID, v.N, nil) == nil {
+								return false
+							}
+						}
+					}
+				}
+				return true
+			})
+			h.w.refreshBoard()
+			h.expect("board")
+		}, withLibrary(lib)},
+		{"error", StartOptions{Files: []string{shot}, Token: "expired"}, nil, func(h *harness) {
 			test.Type(h.w.prompt.entry, "studio white")
 			h.w.startRun()
 			h.expect("finished")
-		}},
+		}, nil},
 	}
 	out := os.Getenv("BACKDROP_SCREENSHOTS")
 	// A plain painter, not the engine: an engine change must never
@@ -63,14 +105,14 @@ func TestScreens(t *testing.T) {
 	painter := contract.WithPainter(contract.PlainPainter{})
 	for _, st := range states {
 		t.Run(st.name, func(t *testing.T) {
-			h := newHarness(t, st.start, append(st.opts, painter)...)
+			h := newHarnessWith(t, st.start, st.deps, append(st.opts, painter)...)
 			st.setup(h)
 			// The test canvas lays out only on resize (a real window does
 			// it every frame), so shake it to lay out what setup showed.
 			h.w.win.Resize(fyne.NewSize(1279, 819))
 			h.w.win.Resize(fyne.NewSize(1280, 820))
 			img := h.w.win.Canvas().Capture()
-			if out != "" {
+			if out != "" && !fromRealWindow[st.name] {
 				savePNG(t, filepath.Join(out, "screen-"+st.name+".png"), img)
 			}
 			test.AssertImageMatches(t, "screens/"+st.name+".png", img)
@@ -78,11 +120,98 @@ func TestScreens(t *testing.T) {
 	}
 }
 
+// fromRealWindow are the README's screens taken in a real window under
+// Xvfb (a queue against `backdrop serve` with latency, its library and
+// board); `make screenshots` leaves them alone.
+var fromRealWindow = map[string]bool{"queue": true, "library": true, "board": true}
+
+// screenLibrary is a library of runs recorded on a fixed day: three of
+// the teal mug with two prompts (one variant starred), and other shots.
+func screenLibrary(t *testing.T, mug string) *seeded {
+	day := time.Date(2026, 3, 14, 10, 30, 0, 0, time.Local)
+	var clock sync.Mutex // the window reads it from goroutines
+	dir := t.TempDir()
+	s, err := library.Open(filepath.Join(dir, "library"), library.WithClock(func() time.Time {
+		clock.Lock()
+		defer clock.Unlock()
+		day = day.Add(7 * time.Minute)
+		return day
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	l := &seeded{store: s, dir: dir, shots: map[string]string{"teal mug.png": mug}}
+	l.shots["desk lamp.png"] = writeProductShotTinted(t, dir, "desk lamp.png", 1)
+	l.shots["linen chair.png"] = writeProductShotTinted(t, dir, "linen chair.png", 2)
+	l.recordPainted(t, "desk lamp.png", "oak desk by a window, morning light", 2)
+	first := l.recordPainted(t, "teal mug.png", "white marble tabletop, soft light from the left", 2)
+	l.recordPainted(t, "linen chair.png", "sunset beach, warm golden hour", 3)
+	l.recordPainted(t, "teal mug.png", "grey concrete wall, hard shadow", 3)
+	l.recordPainted(t, "teal mug.png", "white marble tabletop, soft light from the left", 1)
+	if err := s.SetStar(context.Background(), first, 2, true); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// queueScreen fills the queue: three shots done, one failed, one
+// cancelled and two not sent yet, the second shown.
+func queueScreen(h *harness) {
+	t := h.t.(*testing.T)
+	dir := t.TempDir()
+	var shots []string
+	for i, name := range []string{"teal mug.png", "desk lamp.png", "linen chair.png", "walnut tray.png", "glass vase.png"} {
+		shots = append(shots, writeProductShotTinted(t, dir, name, i))
+	}
+	h.w.strip.hideTimes = true
+	test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
+	h.w.takePaths(shots[:4], "dropped")
+	h.expect("added")
+	data, _ := os.ReadFile(shots[3])
+	os.Remove(shots[3]) // fails before anything is sent
+	h.w.startRun()
+	h.until("the four ended", func() bool { st := h.w.queueStats(); return st.Finished() == 4 })
+	os.WriteFile(shots[3], data, 0o644)
+	h.w.thumbs.forget(shots[3]) // its thumbnail failed while it was away
+	h.w.takePaths([]string{shots[4], shots[0]}, "dropped")
+	h.expect("added")
+	h.w.setCurrent(h.w.entries[1])
+	h.shown(2)
+	h.until("desk lamp shown", func() bool { return h.w.shot != nil && h.w.shot.Name == "desk lamp.png" })
+	h.until("thumbnails made", func() bool {
+		for _, e := range h.w.entries {
+			if h.w.thumbs.cached(e.spec.ImageFile) == nil {
+				return false
+			}
+			s, _ := h.w.snapshot(e)
+			for _, v := range s.Variants {
+				if h.w.thumbs.cached(v.Path()) == nil {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	h.w.strip.list.Refresh()
+}
+
 func generated(h *harness) {
 	test.Type(h.w.prompt.entry, "white marble tabletop, soft light from the left")
 	h.w.variants.slider.SetValue(3)
 	h.w.startRun()
 	h.expect("finished")
+	h.shown(3)
+}
+
+// processingForever keeps every task at the service "processing" at
+// percent for a long while.
+func processingForever(percent int) contract.Option {
+	steps := make([]contract.Step, 100000)
+	for i := range steps {
+		steps[i] = contract.Step{State: 4, Progress: percent}
+	}
+	return contract.WithScript(steps...)
 }
 
 func savePNG(t *testing.T, path string, img image.Image) {
@@ -94,6 +223,36 @@ func savePNG(t *testing.T, path string, img image.Image) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// writeProductShotTinted is writeProductShot in another colour.
+func writeProductShotTinted(t *testing.T, dir, name string, tint int) string {
+	p := writeProductShot(t, dir, name)
+	if tint == 0 {
+		return p
+	}
+	data, _ := os.ReadFile(p)
+	img, _ := png.Decode(bytes.NewReader(data))
+	b := img.Bounds()
+	out := image.NewNRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, a := img.At(x, y).RGBA()
+			c := [3]uint32{r >> 8, g >> 8, bl >> 8}
+			if c[1] > c[0]+40 { // the mug's teal: turn it
+				k := tint%2 + 1
+				c = [3]uint32{c[k%3], c[(k+1)%3], c[(k+2)%3]}
+				if tint >= 3 {
+					c[0], c[1], c[2] = c[0]*3/4+60, c[1]*3/4+40, c[2]*3/4
+				}
+			}
+			out.SetNRGBA(x, y, color.NRGBA{uint8(c[0]), uint8(c[1]), uint8(c[2]), uint8(a >> 8)})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, out)
+	os.WriteFile(p, buf.Bytes(), 0o644)
+	return p
 }
 
 // writeProductShot draws a teal mug on a light grey sweep with a soft

@@ -26,10 +26,13 @@ func newVariantsPanel(w *Window, initial int) *variantsPanel {
 	p.note.Importance = widget.LowImportance
 	p.note.Truncation = fyne.TextTruncateEllipsis
 	p.slider = keyed.NewSlider(1, 4, w.onKey)
-	p.slider.OnChanged = func(float64) { p.describe(p.offline) }
 	p.slider.SetValue(float64(initial))
+	p.slider.OnChanged = func(float64) {
+		p.describe(p.offline)
+		w.formChanged()
+	}
 	p.describe(false)
-	p.content = container.NewVBox(container.NewBorder(nil, nil, p.title, nil, p.slider), p.note)
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.title, nil, p.slider), secondary(p.note))
 	return p
 }
 

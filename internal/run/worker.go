@@ -479,25 +479,35 @@ func (q *Queue) outcome(a *attempt, err error) (State, error) {
 	return Failed, err
 }
 
-// finish ends the item and records how.
+// finish ends the item and records how. The record is written before the
+// item is seen as ended, so a process that exits as soon as its queue is
+// idle has already written how every item ended.
 func (q *Queue) finish(it *item, s State, err error) {
-	q.mu.Lock()
-	q.endLocked(it, s, err)
-	if s == Failed && it.billed && !api.TaskMayExist(err) {
-		it.err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
+	if s == Done || s == Skipped {
+		err = nil
 	}
-	rec := EndRecord{State: s, Err: it.snapshotErr(), MayBeBilled: s == Failed && it.billed}
+	q.mu.Lock()
+	if s == Failed && it.billed && !api.TaskMayExist(err) {
+		err = fmt.Errorf("%w (the create may have reached the service; it is not sent again by itself)", err)
+	}
+	closing := q.closed && s == Cancelled && !it.stopped
+	if closing {
+		err = errors.New("stopped: the queue was closed")
+	}
+	rec := EndRecord{State: s, MayBeBilled: s == Failed && it.billed}
+	if err != nil {
+		rec.Err = err.Error()
+	}
 	if s == Skipped {
 		for _, v := range it.variants {
 			rec.Files = append(rec.Files, v.SavedPath)
 		}
 	}
-	closing := q.closed && s == Cancelled && !it.stopped
-	if closing {
-		it.err = errors.New("stopped: the queue was closed")
-	}
 	q.mu.Unlock()
 	if !closing {
 		q.recordEnded(it.id, rec)
 	}
+	q.mu.Lock()
+	q.endLocked(it, s, err)
+	q.mu.Unlock()
 }

@@ -30,7 +30,25 @@ type Settings struct {
 	CallbackURL  string
 	Theme        string
 	RunLimit     time.Duration // whole minutes, 1..120
+
+	// The queue: how fast creates go out, and how every variant is saved.
+	Rate     float64 // creates per second the service allows (DefaultRate)
+	Template string  // file names of saved variants ("" = output.DefaultTemplate)
+	Format   string  // "png" or "jpeg"
+	Quality  int     // JPEG quality 1..100; 0 keeps a JPEG result as sent
+	// DailyCap stops new creates once this many images were billed today
+	// (0: no cap). It counts service runs only; the offline engine is free.
+	DailyCap int
 }
+
+// Queue defaults.
+const (
+	DefaultRate = 2.0  // creates per second: the service's own limit
+	MaxRate     = 20.0 // creates per second, at most
+	FormatPNG   = "png"
+	FormatJPEG  = "jpeg"
+	MaxDailyCap = 100000 // images a day
+)
 
 // Prefs is the key-value store the values are kept in (fyne.Preferences
 // satisfies it).
@@ -41,6 +59,8 @@ type Prefs interface {
 	SetInt(key string, value int)
 	BoolWithFallback(key string, fallback bool) bool
 	SetBool(key string, value bool)
+	FloatWithFallback(key string, fallback float64) float64
+	SetFloat(key string, value float64)
 	StringListWithFallback(key string, fallback []string) []string
 	SetStringList(key string, value []string)
 	RemoveValue(key string)
@@ -91,6 +111,23 @@ func (s *Store) Load() Settings {
 	if st.RunLimit < time.Minute || st.RunLimit > 2*time.Hour {
 		st.RunLimit = DefaultRunLimit
 	}
+	st.Rate = s.prefs.FloatWithFallback("rate", DefaultRate)
+	if !(st.Rate > 0 && st.Rate <= MaxRate) {
+		st.Rate = DefaultRate
+	}
+	st.Template = s.prefs.StringWithFallback("template", "")
+	st.Format = s.prefs.StringWithFallback("format", FormatPNG)
+	if st.Format != FormatJPEG {
+		st.Format = FormatPNG
+	}
+	st.Quality = s.prefs.IntWithFallback("quality", 0)
+	if st.Quality < 0 || st.Quality > 100 {
+		st.Quality = 0
+	}
+	st.DailyCap = s.prefs.IntWithFallback("daily_cap", 0)
+	if st.DailyCap < 0 || st.DailyCap > MaxDailyCap {
+		st.DailyCap = 0
+	}
 	st.Token = s.loadToken()
 	return st
 }
@@ -125,6 +162,13 @@ func (s *Store) Save(st Settings) error {
 	if st.RunLimit >= time.Minute {
 		s.prefs.SetInt("run_limit_minutes", int(st.RunLimit/time.Minute))
 	}
+	if st.Rate > 0 {
+		s.prefs.SetFloat("rate", st.Rate)
+	}
+	s.prefs.SetString("template", strings.TrimSpace(st.Template))
+	s.prefs.SetString("format", st.Format)
+	s.prefs.SetInt("quality", st.Quality)
+	s.prefs.SetInt("daily_cap", max(st.DailyCap, 0))
 	return s.saveToken(strings.TrimSpace(st.Token))
 }
 

@@ -105,3 +105,29 @@ func TestRecentPrompts(t *testing.T) {
 		t.Fatalf("%v", got)
 	}
 }
+
+func TestQueueSettingsKeepTheirValuesAndDefaults(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := NewStore(a.Preferences(), &memKeyring{}, tokenFile(t))
+	st := s.Load()
+	if st.Rate != DefaultRate || st.Format != FormatPNG || st.Quality != 0 || st.Template != "" || st.DailyCap != 0 {
+		t.Fatalf("defaults %+v", st)
+	}
+	st.Rate, st.Format, st.Quality, st.Template, st.DailyCap = 0.5, FormatJPEG, 85, " {name}-{n} ", 40
+	if err := s.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Load()
+	if got.Rate != 0.5 || got.Format != FormatJPEG || got.Quality != 85 || got.Template != "{name}-{n}" || got.DailyCap != 40 {
+		t.Fatalf("%+v", got)
+	}
+	// Values no build would write fall back to the defaults.
+	p := a.Preferences()
+	p.SetFloat("rate", -3)
+	p.SetString("format", "tiff")
+	p.SetInt("quality", 400)
+	p.SetInt("daily_cap", -1)
+	if got := s.Load(); got.Rate != DefaultRate || got.Format != FormatPNG || got.Quality != 0 || got.DailyCap != 0 {
+		t.Fatalf("%+v", got)
+	}
+}

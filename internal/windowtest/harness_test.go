@@ -115,6 +115,8 @@ type session struct {
 	out     string
 	log     string
 	win     string
+	bin     string
+	url     string
 	app     *exec.Cmd
 	logs    bytes.Buffer
 	display string
@@ -124,8 +126,7 @@ type session struct {
 func start(t *testing.T, srvOpts []contract.Option, args ...string) *session {
 	t.Helper()
 	need(t, "Xvfb", "xdotool")
-	bin := buildBinary(t)
-	s := &session{t: t, display: startXvfb(t), dir: t.TempDir()}
+	s := &session{t: t, bin: buildBinary(t), display: startXvfb(t), dir: t.TempDir()}
 	s.srv = contract.New(append([]contract.Option{contract.WithToken(token), contract.WithRecords(true)}, srvOpts...)...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -134,6 +135,7 @@ func start(t *testing.T, srvOpts []contract.Option, args ...string) *session {
 	hs := httptest.NewUnstartedServer(s.srv)
 	hs.Listener = ln
 	hs.Start()
+	s.url = hs.URL
 	t.Cleanup(func() { hs.Close(); s.srv.Close() })
 
 	s.out = filepath.Join(s.dir, "out")
@@ -148,16 +150,27 @@ func start(t *testing.T, srvOpts []contract.Option, args ...string) *session {
 	s.env = append(os.Environ(), "DISPLAY="+s.display, "LANG=en_US.UTF-8", "HOME="+home,
 		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
 		"BACKDROP_EVENT_LOG="+s.log)
-	s.app = exec.CommandContext(ctx, bin, append([]string{"--endpoint", hs.URL, "--token", token, "--out", s.out}, args...)...)
-	s.app.Env = s.env
-	s.app.Stdout, s.app.Stderr = &s.logs, &s.logs
-	if err := s.app.Start(); err != nil {
+	s.launch(args...)
+	return s
+}
+
+// launch runs the app with args after the service flags and waits until
+// its window shows and the service answered.
+func (s *session) launch(args ...string) {
+	t := s.t
+	t.Helper()
+	from := s.mark()
+	app := exec.CommandContext(s.ctx, s.bin, append([]string{"--endpoint", s.url, "--token", token, "--out", s.out}, args...)...)
+	app.Env = s.env
+	app.Stdout, app.Stderr = &s.logs, &s.logs
+	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
+	s.app = app
 	t.Cleanup(func() {
-		s.app.Process.Kill()
-		s.app.Wait()
-		if t.Failed() {
+		app.Process.Kill()
+		app.Wait()
+		if t.Failed() && app == s.app {
 			events, _ := os.ReadFile(s.log)
 			t.Logf("app output:\n%s\nevents:\n%s", s.logs.String(), events)
 		}
@@ -166,8 +179,13 @@ func start(t *testing.T, srvOpts []contract.Option, args ...string) *session {
 	// Xvfb has no window manager: the only window has the keyboard once
 	// the pointer is over it.
 	s.xdo("mousemove", "--window", s.win, "700", "15")
-	s.waitFor("event connected")
-	return s
+	s.waitAfter(from, "event connected")
+}
+
+// kill ends the app at once, as a crash or `kill -9` would.
+func (s *session) kill() {
+	s.app.Process.Kill()
+	s.app.Wait()
 }
 
 // xdo runs xdotool on the session's display.

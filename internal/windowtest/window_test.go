@@ -1,6 +1,7 @@
 package windowtest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +21,11 @@ func TestKeyboardFlowInARealWindow(t *testing.T) {
 	s.xdo("type", "--delay", "20", prompt)
 	s.waitFor("status Loaded blue box.png")
 	s.xdo("key", "ctrl+Return")
+	s.waitFor("event finished")
+	// Every variant was saved as it arrived; Ctrl+Shift+S says where.
 	s.xdo("key", "ctrl+shift+s")
 	s.waitFor("event saved")
+	s.waitFor("status Already saved in " + s.out)
 	for _, name := range []string{"blue box-bg-1.png", "blue box-bg-2.png"} {
 		if _, err := os.Stat(filepath.Join(s.out, name)); err != nil {
 			entries, _ := os.ReadDir(s.out)
@@ -118,7 +122,7 @@ func TestEscCancelsFromEveryFocusableWidget(t *testing.T) {
 		for i := 0; i < 30; i++ {
 			from := s.mark()
 			s.xdo("key", "ctrl+Return")
-			s.waitAfter(from, "status Queued")
+			s.waitAfter(from, "status box.png: Queued")
 			s.xdo("key", "Escape")
 			line := s.waitAfter(from, "escape ")
 			s.waitAfter(from, "status Cancelled.")
@@ -161,5 +165,152 @@ func TestWindowKeepsItsMinimumSize(t *testing.T) {
 	from := s.mark()
 	s.xdo("type", "--delay", "20", "paper")
 	s.xdo("key", "ctrl+Return")
-	s.waitAfter(from, "status Done: 2 variants.")
+	s.waitAfter(from, "status Done: 2 variants")
+}
+
+// shotFolder writes n shots into a folder (one in a sub-folder) beside a
+// note that is not an image.
+func shotFolder(t *testing.T, n int) string {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "more"), 0o755)
+	for i := range n {
+		sub := dir
+		if i == n-1 {
+			sub = filepath.Join(dir, "more")
+		}
+		testshot.Write(t, sub, fmt.Sprintf("shot %02d.png", i), 120+i, 90)
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("monday"), 0o644)
+	return dir
+}
+
+// savedPerShot counts the images in the output folder by shot.
+func savedPerShot(t *testing.T, out string) map[string]int {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range entries {
+		if name := e.Name(); strings.HasSuffix(name, ".png") {
+			got[name[:strings.LastIndex(name, "-bg-")]]++
+		}
+	}
+	return got
+}
+
+// TestAFolderGivenAtStartFillsTheQueue starts `backdrop DIR`: every image
+// in it (sub-folders too) is queued, the note is listed as skipped, and
+// Ctrl+Enter sends each shot once, every variant saved into the output
+// folder.
+func TestAFolderGivenAtStartFillsTheQueue(t *testing.T) {
+	const n = 6
+	dir := shotFolder(t, n)
+	s := start(t, nil, dir)
+	s.waitFor("skipped notes.txt: not an image")
+	s.waitFor("event added")
+	s.xdo("key", "Escape") // closes the list of skipped files
+	from := s.mark()
+	s.xdo("type", "--delay", "20", "walnut desk")
+	s.xdo("key", "ctrl+Return")
+	s.waitAfter(from, "event idle")
+	got := savedPerShot(t, s.out)
+	if len(got) != n {
+		t.Fatalf("saved %v, want %d shots", got, n)
+	}
+	for shot, files := range got {
+		if files != 2 {
+			t.Fatalf("%s has %d files, want 2 (%v)", shot, files, got)
+		}
+	}
+	creates := s.srv.Creates()
+	for _, c := range creates {
+		if c.Prompt != "walnut desk" {
+			t.Fatalf("create %+v", c)
+		}
+	}
+	if len(creates) != n {
+		t.Fatalf("%d creates for %d shots", len(creates), n)
+	}
+}
+
+// TestKilledMidQueueEveryShotEndsDoneOnce kills the window (SIGKILL) while
+// its queue runs and starts it again: the tasks already made are fetched,
+// the shots not sent come back paused and Ctrl+Enter sends them. Every
+// shot ends with its two files, none twice, and the service saw one
+// create per shot (a create that may have been billed is never re-sent
+// by itself: such a shot is left to the designer).
+func TestKilledMidQueueEveryShotEndsDoneOnce(t *testing.T) {
+	const n = 8
+	dir := shotFolder(t, n)
+	// Each task answers "processing" for a few polls, so the kill lands
+	// while some are at the service and others still wait.
+	s := start(t, []contract.Option{contract.WithScript(make([]contract.Step, 4)...)}, dir)
+	s.waitFor("event added")
+	s.xdo("key", "Escape")
+	s.xdo("type", "--delay", "20", "walnut desk")
+	s.xdo("key", "ctrl+Return")
+	deadline := time.Now().Add(60 * time.Second)
+	for len(s.srv.Creates()) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the queue never got going")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.kill()
+	if got := savedPerShot(t, s.out); len(got) == n {
+		t.Skip("every shot was done before the kill landed")
+	}
+
+	from := s.mark()
+	s.launch()
+	s.waitAfter(from, "event resumed")
+	billed := 0
+	for _, line := range s.events()[from:] {
+		if strings.HasPrefix(line, "picked-up ") && strings.Contains(line, "may have been billed") {
+			billed++
+		}
+	}
+	s.xdo("key", "Escape")      // the list of what was picked up
+	s.xdo("key", "ctrl+Return") // sends the shots that were waiting
+	deadline = time.Now().Add(2 * time.Minute)
+	for {
+		got := savedPerShot(t, s.out)
+		done := 0
+		for _, files := range got {
+			if files == 2 {
+				done++
+			}
+		}
+		if done >= n-billed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the restart: %v", got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for shot, files := range savedPerShot(t, s.out) {
+		if files != 2 {
+			t.Fatalf("%s has %d files", shot, files)
+		}
+	}
+	entries, _ := os.ReadDir(s.out)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "_2") {
+			t.Fatalf("a variant was saved twice: %s", e.Name())
+		}
+	}
+	perShot := map[string]int{}
+	for _, c := range s.srv.Creates() {
+		perShot[c.FileName]++
+	}
+	for shot, creates := range perShot {
+		if creates != 1 {
+			t.Fatalf("%s was created %d times (%v)", shot, creates, perShot)
+		}
+	}
+	if len(perShot) != n-billed {
+		t.Fatalf("creates %v, want one for each of %d shots", perShot, n-billed)
+	}
 }

@@ -15,7 +15,7 @@ import (
 var modeNames = []string{"Side by side", "Split"}
 
 // minSliderWidth keeps the zoom slider usable however narrow the view.
-const minSliderWidth = 90
+const minSliderWidth = 60
 
 // toolbar holds the mode choice and the zoom controls. The slider runs over
 // log2 of the zoom, so each doubling takes the same travel.

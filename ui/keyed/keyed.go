@@ -161,6 +161,27 @@ func (h *Hyperlink) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
+// List is a virtualised list that offers keys to Hook first.
+type List struct {
+	widget.List
+	Hook Hook
+}
+
+// NewList makes a list, as widget.NewList does.
+func NewList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject), hook Hook) *List {
+	l := &List{Hook: hook}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey is part of fyne.Focusable.
+func (l *List) TypedKey(k *fyne.KeyEvent) {
+	if !l.Hook.used(k) {
+		l.List.TypedKey(k)
+	}
+}
+
 // Insert adds text at the end, as a paste would, so that Ctrl+Z takes it
 // back (SetText would clear the undo history).
 func (e *Entry) Insert(text string) {

@@ -20,6 +20,11 @@ func OpenImage() (string, error) {
 		Filter("Images", "png", "jpg", "jpeg", "webp", "bmp").Load())
 }
 
+// OpenFolder asks for a folder of shots; "" when cancelled.
+func OpenFolder() (string, error) {
+	return cancelled(dialog.Directory().Title("Open a folder of product shots").Browse())
+}
+
 // SaveImage asks where to save an image, starting in dir. GTK asks before
 // replacing a file.
 func SaveImage(dir, suggested string) (string, error) {
@@ -38,3 +43,9 @@ func cancelled(path string, err error) (string, error) {
 	}
 	return path, err
 }
+
+type gtkError string
+
+func (e gtkError) Error() string { return string(e) }
+
+const errNoGTK = gtkError("GTK could not start (no display?)")
