@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"net/url"
 	"slices"
 	"sync"
@@ -9,7 +8,6 @@ import (
 	"backdrop/api"
 	"backdrop/internal/contract"
 	"backdrop/internal/engine"
-	"backdrop/internal/job"
 	"backdrop/internal/library"
 	"backdrop/internal/offline"
 	"backdrop/internal/run"
@@ -20,7 +18,7 @@ import (
 type Config struct {
 	Token    string // "" means the offline engine
 	Endpoint string // the service's base URL; "" means api.DefaultBaseURL
-	// CacheDir keeps every downloaded result; "" means job.DefaultCacheDir().
+	// CacheDir keeps every downloaded result; "" means run.DefaultCacheDir().
 	CacheDir string
 	// Painter paints offline results; nil means OfflinePainter().
 	Painter contract.Painter
@@ -67,7 +65,7 @@ func (r *relay) rateLimited(l api.RateLimit) {
 // else the offline engine on a loopback port. Close it when done.
 func Connect(cfg Config) (*Backend, error) {
 	if cfg.CacheDir == "" {
-		cfg.CacheDir = job.DefaultCacheDir()
+		cfg.CacheDir = run.DefaultCacheDir()
 	}
 	limits := &relay{}
 	cfg.ClientOptions = append([]api.Option{api.WithHTTPClient(queueHTTPClient()), api.WithRateLimitHook(limits.rateLimited)}, cfg.ClientOptions...)
@@ -138,12 +136,6 @@ func (b *Backend) Endpoint() string { return b.client.BaseURL() }
 
 // CacheDir is where downloaded results are kept.
 func (b *Backend) CacheDir() string { return b.cacheDir }
-
-// Generate runs one generation to downloaded images (the window's single
-// run, until it moves to a run.Queue).
-func (b *Backend) Generate(ctx context.Context, req api.CreateRequest, onProgress func(job.Progress)) (*job.Result, error) {
-	return job.Run(ctx, b.client, req, b.cacheDir, onProgress)
-}
 
 // NewQueue makes a queue on this backend; cfg's Backend and CacheDir
 // default to the backend's. Every 429 the backend's client sees slows the

@@ -2,6 +2,7 @@ package offline
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"testing"
 
@@ -9,7 +10,6 @@ import (
 
 	"backdrop/api"
 	"backdrop/internal/contract"
-	"backdrop/internal/job"
 	"backdrop/internal/testshot"
 )
 
@@ -29,11 +29,17 @@ func TestResultsAreKeptOnlyUntilDownloaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot := testshot.Write(t, t.TempDir(), "cup.png", 24, 16)
-	res, err := job.Run(context.Background(), c, api.CreateRequest{ImageFile: shot, Prompt: "white", BatchSize: 2, Sync: true}, t.TempDir(), nil)
-	if err != nil || len(res.Images) != 2 {
-		t.Fatalf("%v, %d images", err, len(res.Images))
+	ctx := context.Background()
+	task, err := c.Generate(ctx, api.CreateRequest{ImageFile: shot, Prompt: "white", BatchSize: 2, Sync: true}, nil)
+	if err != nil || len(task.Images) != 2 {
+		t.Fatalf("%v, %d images", err, len(task.Images))
 	}
-	resp, err := hc.Get(res.Images[0].URL)
+	for _, ref := range task.Images {
+		if _, err := c.Download(ctx, ref, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := hc.Get(task.Images[0])
 	if err != nil {
 		t.Fatal(err)
 	}
