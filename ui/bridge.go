@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"reflect"
+	"runtime"
 	"sync"
 	"time"
 
@@ -84,7 +86,7 @@ func (b *bridge) flush() {
 	if got.items != nil || got.removed != nil {
 		start := time.Now()
 		b.apply(got)
-		b.updates.note(time.Since(start))
+		b.updates.note(time.Since(start), nil)
 	}
 }
 
@@ -95,14 +97,27 @@ type callbackStats struct {
 	longest time.Duration
 	count   int
 	total   time.Duration
+	which   string // the function of the longest, for benchmarks
 }
 
-func (c *callbackStats) note(d time.Duration) {
+func (c *callbackStats) note(d time.Duration, f func()) {
 	c.mu.Lock()
 	c.count++
 	c.total += d
-	c.longest = max(c.longest, d)
+	if d > c.longest {
+		c.longest = d
+		if f != nil {
+			c.which = runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+		}
+	}
 	c.mu.Unlock()
+}
+
+// Which names the function of the longest callback.
+func (c *callbackStats) Which() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.which
 }
 
 // Longest returns the longest callback so far and how many ran.
@@ -125,7 +140,7 @@ func timed(ui func(func()), stats *callbackStats) func(func()) {
 		ui(func() {
 			start := time.Now()
 			f()
-			stats.note(time.Since(start))
+			stats.note(time.Since(start), f)
 		})
 	}
 }

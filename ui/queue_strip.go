@@ -31,7 +31,8 @@ type queueStrip struct {
 	cancel  *tipButton
 	retry   *tipButton
 	shown   bool
-	marking bool // the list's selection is being set to the current entry
+	marking bool        // the list's selection is being set to the current entry
+	rows    []*stripRow // every row the list made (it recycles them)
 	// hideTimes leaves elapsed and left out of the line (golden screens).
 	hideTimes bool
 }
@@ -40,7 +41,11 @@ func newQueueStrip(w *Window) *queueStrip {
 	s := &queueStrip{w: w}
 	s.list = keyed.NewList(
 		func() int { return len(w.entries) },
-		func() fyne.CanvasObject { return newStripRow(w) },
+		func() fyne.CanvasObject {
+			r := newStripRow(w)
+			s.rows = append(s.rows, r)
+			return r
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(w.entries) {
 				o.(*stripRow).show(w.entries[i])
@@ -92,9 +97,19 @@ func (s *queueStrip) refresh() {
 }
 
 // refreshEntry redraws one row.
+//
+// The row showing e is filled again directly: the list's RefreshItem
+// lays out and fills every visible row, which forty items changing at
+// once would pay forty times. A row off screen is filled when the list
+// shows it.
 func (s *queueStrip) refreshEntry(e *entry) {
-	if i := s.w.indexOf(e); i >= 0 {
-		s.list.RefreshItem(i)
+	if s.w.indexOf(e) < 0 {
+		return
+	}
+	for _, r := range s.rows {
+		if r.e == e {
+			r.show(e)
+		}
 	}
 }
 
@@ -379,7 +394,9 @@ func (r *stripRow) CreateRenderer() fyne.WidgetRenderer {
 func (r *stripRow) show(e *entry) {
 	r.e = e
 	w := r.w
-	r.name.SetText(e.name())
+	if name := e.name(); name != r.name.Text {
+		r.name.SetText(name)
+	}
 	snap, queued := w.snapshot(e)
 	label, fraction := "", 0.0
 	switch {
@@ -459,13 +476,19 @@ func (r *stripRow) showActions(s run.Snapshot, queued bool) {
 	default:
 		icon, tip = theme.MediaReplayIcon(), "Run again: new variants, billed again"
 	}
-	r.action.Icon, r.action.tip = icon, tip
-	if e.sending {
-		r.action.Disable()
-	} else {
-		r.action.Enable()
+	// Refreshed only on a change: a button's refresh colours its icon
+	// anew, and rows are filled at every progress step.
+	if r.action.Icon != icon || r.action.tip != tip {
+		r.action.Icon, r.action.tip = icon, tip
+		r.action.Refresh()
 	}
-	r.action.Refresh()
+	if e.sending != r.action.Disabled() {
+		if e.sending {
+			r.action.Disable()
+		} else {
+			r.action.Enable()
+		}
+	}
 	if e.draft() || e.lib != nil || (queued && s.State.Finished()) {
 		r.remove.Show()
 	} else {
