@@ -99,7 +99,10 @@ func TestQueueStaysBelowTheServiceLimit(t *testing.T) {
 func TestQueueRateLimitedRequeuesAndSlowsDown(t *testing.T) {
 	svc := newService(t, 0, contract.WithRateLimit(2, time.Second))
 	out := t.TempDir()
-	q := newQueue(t, Config{Backend: client(t, svc.url, api.WithRetry(0, time.Millisecond)), Rate: 50})
+	// Creates a quarter second apart: a create already on its way when
+	// the 429 came back could otherwise reach the server after it, which
+	// says nothing of how the queue answered the 429.
+	q := newQueue(t, Config{Backend: client(t, svc.url, api.WithRetry(0, time.Millisecond)), Rate: 4})
 	files := shots(t, 4)
 	var ids []string
 	for _, f := range files {
