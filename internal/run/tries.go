@@ -48,20 +48,30 @@ func (t *tries) refusedNow() {
 	t.q.setState(t.a.it, Waiting, 0) // its Recorder hears the item waits again
 }
 
-// sendingAgain is told before a try leaves; after a refusal it records
-// the new send first, and the try does not leave if that fails.
-func (t *tries) sendingAgain() error {
+// sendingAgain is told before a try leaves. After a refusal the try
+// waits for the pacer like any create (the client's own wait of
+// Retry-After knows nothing of the other creates: sent on its own it
+// would meet the next paced one and be refused again), then the new send
+// is recorded; the try does not leave if either fails.
+func (t *tries) sendingAgain(ctx context.Context) error {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.refused {
+	refused := t.refused
+	t.mu.Unlock()
+	if !refused {
 		return nil
 	}
+	if err := t.q.pacer.acquire(ctx, nil, t.a.it.seq); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if err := t.q.recordSending(t.a); err != nil {
 		t.failed = fmt.Errorf("could not record it before sending it again: %v", err)
 		return t.failed
 	}
 	t.refused, t.failed = false, nil
 	t.q.setState(t.a.it, Sending, 0)
+	t.q.pacer.sending()
 	return nil
 }
 
@@ -82,7 +92,7 @@ func (t triesTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if tr == nil || req.Method != http.MethodPost {
 		return t.base.RoundTrip(req)
 	}
-	if err := tr.sendingAgain(); err != nil {
+	if err := tr.sendingAgain(req.Context()); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
