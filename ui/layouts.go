@@ -138,7 +138,7 @@ const sidebarMinWidth = 292
 // is told so that the window can grow back.
 type atLeast struct {
 	size     fyne.Size
-	tooSmall func(min fyne.Size)
+	tooSmall func(min, laidOut fyne.Size)
 }
 
 func (l *atLeast) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -148,7 +148,7 @@ func (l *atLeast) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(size.Max(min))
 	}
 	if (size.Width < min.Width || size.Height < min.Height) && l.tooSmall != nil {
-		l.tooSmall(min)
+		l.tooSmall(min, size)
 	}
 }
 

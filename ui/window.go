@@ -199,14 +199,17 @@ var minContent = fyne.NewSize(892, 564) // plus the window's padding
 
 // growBack resizes a window made smaller than its minimum back to it, as a
 // window manager would; a few times only, so as never to fight one.
-func (w *Window) growBack(min fyne.Size) {
+//
+// The size it grows from is the one just laid out: the canvas may not
+// report the new size yet when the callback runs (seen under load, where
+// the window went back to its first size instead).
+func (w *Window) growBack(min, laidOut fyne.Size) {
 	if w.grownBack >= 3 {
 		return
 	}
 	w.grownBack++
 	go w.ui(func() {
-		size := w.win.Canvas().Size()
-		w.win.Resize(fyne.NewSize(max(size.Width, min.Width), max(size.Height, min.Height)))
+		w.win.Resize(laidOut.Max(min))
 		w.logEvent("status", "The window is kept at its minimum size.")
 	})
 }
