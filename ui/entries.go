@@ -133,9 +133,6 @@ func (w *Window) drafts() []*entry {
 	return out
 }
 
-// entryForRun finds the row of a queued item.
-func (w *Window) entryForRun(id string) *entry { return w.byRun[id] }
-
 // indexOf is the entry's row, -1 when it is gone.
 func (w *Window) indexOf(e *entry) int {
 	for i, x := range w.entries {
