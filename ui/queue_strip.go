@@ -346,7 +346,16 @@ type stripRow struct {
 	variants [4]*canvas.Image
 	action   *tipButton
 	remove   *tipButton
+	// actionFor and actionSince say which entry the action button last
+	// changed role for, and when: a click that lands just after an item
+	// ended must not turn a Cancel into a paid Run again.
+	actionFor   *entry
+	actionSince time.Time
 }
+
+// actionSettle is how long a row's button must have shown its role
+// before a click on it counts.
+const actionSettle = 700 * time.Millisecond
 
 const (
 	rowThumb     = 48
@@ -479,9 +488,13 @@ func (r *stripRow) showActions(s run.Snapshot, queued bool) {
 	// Refreshed only on a change: a button's refresh colours its icon
 	// anew, and rows are filled at every progress step.
 	if r.action.Icon != icon || r.action.tip != tip {
+		if r.actionFor == e {
+			r.actionSince = time.Now()
+		}
 		r.action.Icon, r.action.tip = icon, tip
 		r.action.Refresh()
 	}
+	r.actionFor = e
 	if e.sending != r.action.Disabled() {
 		if e.sending {
 			r.action.Disable()
@@ -511,6 +524,10 @@ func (r *stripRow) act() {
 	}
 	if e.draft() {
 		w.dropEntry(e)
+		return
+	}
+	if time.Since(r.actionSince) < actionSettle {
+		w.say(e.name() + " has just changed state; nothing was done. Click again if you meant it.")
 		return
 	}
 	s, ok := w.snapshot(e)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -252,4 +253,31 @@ func TestTheQueueStripFitsTheSmallestWindow(t *testing.T) {
 			t.Fatalf("tab %d: the content needs %v, more than the smallest window's %v", tab, m, minContent)
 		}
 	}
+}
+
+// A click on a row's button just as its item ends is not taken for the
+// role the button has only just shown (Cancel turned Run again, billed):
+// nothing is sent, the designer is told, and a later click runs it again.
+func TestARowButtonThatJustChangedRoleIgnoresTheClick(t *testing.T) {
+	shot := writeShot(t, t.TempDir(), "a.png", 30, 30)
+	h := newHarness(t, StartOptions{Files: []string{shot}}, contract.WithScript(make([]contract.Step, 3)...))
+	h.w.prompt.entry.SetText("p")
+	h.w.startRun()
+	e := h.w.current
+	row := newStripRow(h.w)
+	h.until("under way", func() bool { return h.w.state(e) != run.Waiting && !h.w.state(e).Finished() })
+	row.show(e) // the button shows Cancel
+	h.until("done", func() bool { return h.w.state(e) == run.Done })
+	row.show(e) // now Run again, this very moment
+	entries := len(h.w.entries)
+	test.Tap(row.action)
+	if len(h.w.entries) != entries || len(h.srv.Creates()) != 1 {
+		t.Fatalf("a click on a button that had just changed role acted: %d entries, %d creates", len(h.w.entries), len(h.srv.Creates()))
+	}
+	if !strings.Contains(h.w.notice.Text, "just changed state") {
+		t.Fatalf("the status bar says %q", h.w.notice.Text)
+	}
+	row.actionSince = time.Now().Add(-actionSettle) // as if the button had shown Run again a while
+	test.Tap(row.action)
+	h.until("run again", func() bool { return len(h.w.entries) > entries || len(h.srv.Creates()) > 1 })
 }
