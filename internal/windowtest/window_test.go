@@ -310,7 +310,10 @@ func TestKilledMidQueueEveryShotEndsDoneOnce(t *testing.T) {
 			t.Fatalf("%s was created %d times (%v)", shot, creates, perShot)
 		}
 	}
-	if len(perShot) != n-billed {
-		t.Fatalf("creates %v, want one for each of %d shots", perShot, n-billed)
+	// A shot reported "may have been billed" was killed between its create
+	// and the answer's record: its create may or may not have reached the
+	// server, and it is never sent again by itself.
+	if len(perShot) < n-billed || len(perShot) > n {
+		t.Fatalf("creates %v, want one for each of the %d shots not reported billed (and at most one for the %d that were)", perShot, n-billed, billed)
 	}
 }
