@@ -124,28 +124,10 @@ func drawEditor(s editorSpec, w, h int, seed uint64) Shot {
 }
 
 func drawEditorRow(s editorSpec, parts []part, layers []shadowLayer, shot *Shot, y int, fw, fh float64, noise *rand.Rand) {
-	const sub = 5
 	w := shot.W
 	for x := 0; x < w; x++ {
 		cx, cy := float64(x)+0.5, float64(y)+0.5
-		d, pt := nearest(parts, cx, cy)
-		cov := 0.0
-		switch {
-		case d < -1.5:
-			cov = 1
-		case d < 1.5:
-			in := 0
-			for sy := 0; sy < sub; sy++ {
-				for sx := 0; sx < sub; sx++ {
-					px := float64(x) + (float64(sx)+0.5)/sub
-					py := float64(y) + (float64(sy)+0.5)/sub
-					if dd, _ := nearest(parts, px, py); dd < 0 {
-						in++
-					}
-				}
-			}
-			cov = float64(in) / sub / sub
-		}
+		cov, pt := coverage(parts, x, y)
 		col := pt.colour(cx, cy)
 		i := y*w + x
 		shot.Alpha[i] = float32(cov)

@@ -94,7 +94,6 @@ func draw(s spec, w, h int, seed uint64) Shot {
 	shot := Shot{Name: s.name, W: w, H: h, Image: image.NewNRGBA(image.Rect(0, 0, w, h)),
 		Alpha: make([]float32, w*h), Color: make([]float32, 3*w*h)}
 	noise := rand.New(rand.NewPCG(seed, 7))
-	const sub = 5 // supersamples per axis on edge pixels
 	sigma := s.noise
 	if sigma == 0 {
 		sigma = 1
@@ -102,24 +101,7 @@ func draw(s spec, w, h int, seed uint64) Shot {
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			cx, cy := float64(x)+0.5, float64(y)+0.5
-			d, pt := nearest(parts, cx, cy)
-			cov := 0.0
-			switch {
-			case d < -1.5:
-				cov = 1
-			case d < 1.5:
-				in := 0
-				for sy := 0; sy < sub; sy++ {
-					for sx := 0; sx < sub; sx++ {
-						px := float64(x) + (float64(sx)+0.5)/sub
-						py := float64(y) + (float64(sy)+0.5)/sub
-						if dd, _ := nearest(parts, px, py); dd < 0 {
-							in++
-						}
-					}
-				}
-				cov = float64(in) / sub / sub
-			}
+			cov, pt := coverage(parts, x, y)
 			col := pt.colour(cx, cy)
 			i := y*w + x
 			shot.Alpha[i] = float32(cov)
@@ -147,6 +129,31 @@ func draw(s spec, w, h int, seed uint64) Shot {
 		}
 	}
 	return shot
+}
+
+// coverage is how much of pixel (x, y) the parts cover, supersampled on
+// edge pixels, and the part nearest its centre.
+func coverage(parts []part, x, y int) (float64, part) {
+	const sub = 5 // supersamples per axis on edge pixels
+	cx, cy := float64(x)+0.5, float64(y)+0.5
+	d, pt := nearest(parts, cx, cy)
+	switch {
+	case d < -1.5:
+		return 1, pt
+	case d >= 1.5:
+		return 0, pt
+	}
+	in := 0
+	for sy := 0; sy < sub; sy++ {
+		for sx := 0; sx < sub; sx++ {
+			px := float64(x) + (float64(sx)+0.5)/sub
+			py := float64(y) + (float64(sy)+0.5)/sub
+			if dd, _ := nearest(parts, px, py); dd < 0 {
+				in++
+			}
+		}
+	}
+	return float64(in) / sub / sub, pt
 }
 
 // nearest returns the union's distance and the part that paints (x, y):
