@@ -174,20 +174,31 @@ func (w *Window) addBatch(in intake) {
 
 // showSkipped lists the files that were not taken, with the reason.
 func (w *Window) showSkipped(skipped []skippedFile) {
-	list := container.NewVBox()
+	lines := make([]string, len(skipped))
 	for i, s := range skipped {
-		if i == 50 {
-			list.Add(widget.NewLabel(fmt.Sprintf("…and %d more.", len(skipped)-50)))
+		lines[i] = filepath.Base(s.path) + " — " + s.reason
+	}
+	w.showLines(fmt.Sprintf("%s skipped", countOf(len(skipped), "file")), lines, 50, "…and %d more.", 520, 38, 10)
+}
+
+// showLines is a dialog of wrapped lines, the first limit of them (the
+// rest counted by more, a format of one %d), sized to them (lineHeight
+// each, plus pad) and to the window.
+func (w *Window) showLines(title string, lines []string, limit int, more string, width, lineHeight, pad float32) {
+	list := container.NewVBox()
+	for i, text := range lines {
+		if i == limit {
+			list.Add(widget.NewLabel(fmt.Sprintf(more, len(lines)-limit)))
 			break
 		}
-		l := widget.NewLabel(filepath.Base(s.path) + " — " + s.reason)
+		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		list.Add(l)
 	}
 	scroll := container.NewVScroll(list)
 	size := w.win.Canvas().Size()
-	scroll.SetMinSize(fyne.NewSize(min(520, size.Width-80), min(float32(len(skipped))*38+10, size.Height-200)))
-	dialog.NewCustom(fmt.Sprintf("%s skipped", countOf(len(skipped), "file")), "Close", scroll, w.win).Show()
+	scroll.SetMinSize(fyne.NewSize(min(width, size.Width-80), min(float32(len(lines))*lineHeight+pad, size.Height-200)))
+	dialog.NewCustom(title, "Close", scroll, w.win).Show()
 }
 
 // takeStartFiles fills the queue from `backdrop FILE|DIR…`.

@@ -5,11 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
-
 	"backdrop/internal/app"
 	"backdrop/internal/library"
 )
@@ -83,20 +78,7 @@ func (w *Window) resumed(s *session, res []app.Resumed, err error) {
 
 // showResumed lists what became of each run picked up.
 func (w *Window) showResumed(lines []string) {
-	list := container.NewVBox()
-	for i, l := range lines {
-		if i == 30 {
-			list.Add(widget.NewLabel(fmt.Sprintf("…and %d more (see the queue).", len(lines)-30)))
-			break
-		}
-		label := widget.NewLabel(l)
-		label.Wrapping = fyne.TextWrapWord
-		list.Add(label)
-	}
-	scroll := container.NewVScroll(list)
-	size := w.win.Canvas().Size()
-	scroll.SetMinSize(fyne.NewSize(min(560, size.Width-80), min(float32(len(lines))*60+20, size.Height-200)))
-	dialog.NewCustom("Picked up from the last session", "Close", scroll, w.win).Show()
+	w.showLines("Picked up from the last session", lines, 30, "…and %d more (see the queue).", 560, 60, 20)
 }
 
 // rerunFromLibrary makes a run of the library (expired at the service, or
