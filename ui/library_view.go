@@ -421,9 +421,7 @@ type libraryRow struct {
 
 func newLibraryRow() *libraryRow {
 	r := &libraryRow{}
-	r.thumb = canvas.NewImageFromImage(nil)
-	r.thumb.FillMode = canvas.ImageFillContain
-	r.thumb.ScaleMode = canvas.ImageScaleFastest
+	r.thumb = newThumbImage()
 	r.prompt = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.prompt.Truncation = fyne.TextTruncateEllipsis
 	r.detail = widget.NewLabel("")

@@ -365,9 +365,7 @@ const (
 
 func newStripRow(w *Window) *stripRow {
 	r := &stripRow{w: w}
-	r.thumb = canvas.NewImageFromImage(nil)
-	r.thumb.FillMode = canvas.ImageFillContain
-	r.thumb.ScaleMode = canvas.ImageScaleFastest
+	r.thumb = newThumbImage()
 	r.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.state = widget.NewLabel("")
@@ -379,9 +377,7 @@ func newStripRow(w *Window) *stripRow {
 	r.remove = w.tipButton("", theme.DeleteIcon(), "Take it off the queue (its files stay)", func() { r.drop() })
 	r.remove.Importance = widget.LowImportance
 	for i := range r.variants {
-		r.variants[i] = canvas.NewImageFromImage(nil)
-		r.variants[i].FillMode = canvas.ImageFillContain
-		r.variants[i].ScaleMode = canvas.ImageScaleFastest
+		r.variants[i] = newThumbImage()
 	}
 	r.ExtendBaseWidget(r)
 	return r

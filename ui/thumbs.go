@@ -6,8 +6,19 @@ import (
 	"os"
 	"sync"
 
+	"fyne.io/fyne/v2/canvas"
+
 	"backdrop/internal/imagefile"
 )
+
+// newThumbImage is an empty image of a strip or library row: a thumbnail
+// fits inside it, scaled the fastest way (it is already small).
+func newThumbImage() *canvas.Image {
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScaleFastest
+	return img
+}
 
 // Thumbnails of the strip and the library: small copies made off the UI
 // thread by a few workers, newest request first (what is on screen now),
