@@ -835,40 +835,37 @@ func bigShot(t *testing.T, dir string) string {
 // errorTexts is the text of err and of every error it wraps: a caller may
 // print any of them.
 func errorTexts(err error) []string {
-	if err == nil {
-		return nil
-	}
-	out := []string{err.Error()}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		out = append(out, errorTexts(u.Unwrap())...)
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			out = append(out, errorTexts(e)...)
-		}
-	}
+	var out []string
+	eachError(err, func(e error) { out = append(out, e.Error()) })
 	return out
 }
 
 // clientErrors are the errors of the api package in err's tree (the job
 // joins one per variant, on lines of their own).
 func clientErrors(err error) []error {
-	if err == nil {
-		return nil
-	}
 	var out []error
-	if strings.HasPrefix(fmt.Sprintf("%T", err), "*api.") {
-		out = append(out, err)
+	eachError(err, func(e error) {
+		if strings.HasPrefix(fmt.Sprintf("%T", e), "*api.") {
+			out = append(out, e)
+		}
+	})
+	return out
+}
+
+// eachError calls f on err and on every error in its tree, parents first.
+func eachError(err error, f func(error)) {
+	if err == nil {
+		return
 	}
+	f(err)
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
-		out = append(out, clientErrors(u.Unwrap())...)
+		eachError(u.Unwrap(), f)
 	case interface{ Unwrap() []error }:
 		for _, e := range u.Unwrap() {
-			out = append(out, clientErrors(e)...)
+			eachError(e, f)
 		}
 	}
-	return out
 }
 
 func withToken(cfg faultserver.Config) faultserver.Config {
