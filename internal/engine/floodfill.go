@@ -370,3 +370,14 @@ func (m *bgModel) judge(p, bg oklab) (d float32, shadow, loose bool) {
 func luma8(r, g, b uint8) uint8 {
 	return uint8((77*uint32(r) + 150*uint32(g) + 29*uint32(b)) >> 8)
 }
+
+// countState is how many pixels are in state want.
+func countState(state []uint8, want uint8) int {
+	n := 0
+	for _, s := range state {
+		if s == want {
+			n++
+		}
+	}
+	return n
+}

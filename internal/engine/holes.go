@@ -38,12 +38,7 @@ const (
 // openHoles turns enclosed regions into background when they are backdrop
 // seen through the product.
 func openHoles(c *pixelClasses, state []uint8) {
-	fgArea := 0
-	for _, s := range state {
-		if s == stateUnknown {
-			fgArea++
-		}
-	}
+	fgArea := countState(state, stateUnknown)
 	minArea := max(12, fgArea/400)
 	thick := max(2, min(c.w, c.h)/150)
 	in := make([]bool, len(state))

@@ -20,12 +20,7 @@ const (
 
 // openPockets floods the pockets.
 func openPockets(c *pixelClasses, state []uint8) {
-	fgArea := 0
-	for _, s := range state {
-		if s == stateUnknown {
-			fgArea++
-		}
-	}
+	fgArea := countState(state, stateUnknown)
 	maxArea := max(16, fgArea/50)
 	faint := int(faintStep * c.floor)
 	in := make([]bool, len(state))
